@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "locedit_native",
+      "sources": ["native/addon.c", "native/args.c", "native/blas.c", "native/lapack.c", "native/kernels.c"],
+      "cflags": ["-O3", "-march=native", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "include_dirs": ["native"],
+      "libraries": ["-llapacke", "-lopenblas", "-lm"]
+    }
+  ]
+}

@@ -1,0 +1,92 @@
+/* BLAS entry points of the locedit addon: row-major GEMM (C = alpha·op(A)·op(B) + beta·C) and SYRK
+ * (C = alpha·op(A)·op(A)ᵀ + beta·C, both triangles filled), float32 and float64, over OpenBLAS. */
+#include <cblas.h>
+#include "args.h"
+#include "ops.h"
+
+/* op(A) is m x k: A itself is m x k, or k x m when transposed. */
+#define DEFINE_GEMM(NAME, TYPE, ARRAY, CALL)                                                              \
+  napi_value NAME(napi_env env, napi_callback_info info) {                                                \
+    napi_value argv[16];                                                                                  \
+    if (!get_args(env, info, 16, argv, #NAME)) return NULL;                                               \
+    int ta, tb;                                                                                           \
+    int64_t m, n, k, aOff, lda, bOff, ldb, cOff, ldc;                                                     \
+    double alpha, beta;                                                                                   \
+    TypedView a, b, c;                                                                                    \
+    if (!get_bool(env, argv[0], #NAME, "transA", &ta) || !get_bool(env, argv[1], #NAME, "transB", &tb) || \
+        !get_int(env, argv[2], #NAME, "m", &m) || !get_int(env, argv[3], #NAME, "n", &n) ||               \
+        !get_int(env, argv[4], #NAME, "k", &k) || !get_double(env, argv[5], #NAME, "alpha", &alpha) ||    \
+        !get_view(env, argv[6], ARRAY, #NAME, "a", &a) || !get_int(env, argv[7], #NAME, "aOffset", &aOff) || \
+        !get_int(env, argv[8], #NAME, "lda", &lda) || !get_view(env, argv[9], ARRAY, #NAME, "b", &b) ||   \
+        !get_int(env, argv[10], #NAME, "bOffset", &bOff) || !get_int(env, argv[11], #NAME, "ldb", &ldb) || \
+        !get_double(env, argv[12], #NAME, "beta", &beta) ||                                               \
+        !get_view(env, argv[13], ARRAY, #NAME, "c", &c) || !get_int(env, argv[14], #NAME, "cOffset", &cOff) || \
+        !get_int(env, argv[15], #NAME, "ldc", &ldc))                                                      \
+      return NULL;                                                                                        \
+    if (!check_matrix(env, &a, aOff, ta ? k : m, ta ? m : k, lda, #NAME, "a") ||                          \
+        !check_matrix(env, &b, bOff, tb ? n : k, tb ? k : n, ldb, #NAME, "b") ||                          \
+        !check_matrix(env, &c, cOff, m, n, ldc, #NAME, "c"))                                              \
+      return NULL;                                                                                        \
+    if (m == 0 || n == 0) return undefined_value(env);                                                    \
+    CALL(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,   \
+         (int)k, (TYPE)alpha, (TYPE *)a.data + aOff, (int)lda, (TYPE *)b.data + bOff, (int)ldb, (TYPE)beta, \
+         (TYPE *)c.data + cOff, (int)ldc);                                                                \
+    return undefined_value(env);                                                                          \
+  }
+
+DEFINE_GEMM(js_sgemm, float, napi_float32_array, cblas_sgemm)
+DEFINE_GEMM(js_dgemm, double, napi_float64_array, cblas_dgemm)
+
+/* Without trans, A is n x k and C = alpha·A·Aᵀ; with trans, A is k x n and C = alpha·Aᵀ·A.
+ * BLAS fills the upper triangle; the lower one is mirrored so C is a plain symmetric matrix. */
+#define DEFINE_SYRK(NAME, TYPE, ARRAY, CALL)                                                              \
+  napi_value NAME(napi_env env, napi_callback_info info) {                                                \
+    napi_value argv[10];                                                                                  \
+    if (!get_args(env, info, 10, argv, #NAME)) return NULL;                                               \
+    int trans;                                                                                            \
+    int64_t n, k, aOff, lda, cOff, ldc;                                                                   \
+    double alpha, beta;                                                                                   \
+    TypedView a, c;                                                                                       \
+    if (!get_bool(env, argv[0], #NAME, "trans", &trans) || !get_int(env, argv[1], #NAME, "n", &n) ||      \
+        !get_int(env, argv[2], #NAME, "k", &k) || !get_double(env, argv[3], #NAME, "alpha", &alpha) ||    \
+        !get_view(env, argv[4], ARRAY, #NAME, "a", &a) || !get_int(env, argv[5], #NAME, "aOffset", &aOff) || \
+        !get_int(env, argv[6], #NAME, "lda", &lda) || !get_double(env, argv[7], #NAME, "beta", &beta) ||  \
+        !get_view(env, argv[8], ARRAY, #NAME, "c", &c) || !get_int(env, argv[9], #NAME, "ldc", &ldc))     \
+      return NULL;                                                                                        \
+    cOff = 0;                                                                                             \
+    if (!check_matrix(env, &a, aOff, trans ? k : n, trans ? n : k, lda, #NAME, "a") ||                    \
+        !check_matrix(env, &c, cOff, n, n, ldc, #NAME, "c"))                                              \
+      return NULL;                                                                                        \
+    if (n == 0) return undefined_value(env);                                                              \
+    TYPE *cm = (TYPE *)c.data;                                                                            \
+    CALL(CblasRowMajor, CblasUpper, trans ? CblasTrans : CblasNoTrans, (int)n, (int)k, (TYPE)alpha,       \
+         (TYPE *)a.data + aOff, (int)lda, (TYPE)beta, cm, (int)ldc);                                      \
+    for (int64_t i = 0; i < n; i++)                                                                       \
+      for (int64_t j = 0; j < i; j++) cm[i * ldc + j] = cm[j * ldc + i];                                  \
+    return undefined_value(env);                                                                          \
+  }
+
+DEFINE_SYRK(js_ssyrk, float, napi_float32_array, cblas_ssyrk)
+DEFINE_SYRK(js_dsyrk, double, napi_float64_array, cblas_dsyrk)
+
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+
+napi_value js_set_num_threads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int64_t n;
+  if (!get_args(env, info, 1, argv, "setNumThreads") || !get_int(env, argv[0], "setNumThreads", "n", &n))
+    return NULL;
+  if (n < 1 || n > 1024) {
+    throw_error(env, "setNumThreads", "thread count must be between 1 and 1024");
+    return NULL;
+  }
+  openblas_set_num_threads((int)n);
+  return undefined_value(env);
+}
+
+napi_value js_get_num_threads(napi_env env, napi_callback_info info) {
+  napi_value out;
+  napi_create_int32(env, openblas_get_num_threads(), &out);
+  return out;
+}

@@ -1,0 +1,9 @@
+/* Hot elementwise kernels of the locedit addon (see kernels.c). */
+#ifndef LOCEDIT_KERNELS_H
+#define LOCEDIT_KERNELS_H
+#include <node_api.h>
+
+napi_value js_gelu_tanh(napi_env env, napi_callback_info info);
+#define KERNEL_EXPORTS EXPORT("geluTanh", js_gelu_tanh)
+
+#endif

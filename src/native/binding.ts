@@ -1,0 +1,86 @@
+// Typed binding to the locedit N-API addon (native/*.c): OpenBLAS GEMM/SYRK and LAPACKE
+// Cholesky, symmetric eigendecomposition and SVD, row-major, float32 ("s") and float64 ("d").
+// Every call checks that each matrix (offset, rows, columns, leading dimension) fits its array.
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+type F32 = Float32Array;
+type F64 = Float64Array;
+
+/** C = alpha·op(A)·op(B) + beta·C with op(A) m×k, op(B) k×n, all row-major with leading dims. */
+type Gemm<A> = (
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: A,
+  aOffset: number,
+  lda: number,
+  b: A,
+  bOffset: number,
+  ldb: number,
+  beta: number,
+  c: A,
+  cOffset: number,
+  ldc: number,
+) => void;
+
+/** C (n×n, both triangles) = alpha·A·Aᵀ + beta·C, or alpha·Aᵀ·A when trans (A is k×n). */
+type Syrk<A> = (
+  trans: boolean,
+  n: number,
+  k: number,
+  alpha: number,
+  a: A,
+  aOffset: number,
+  lda: number,
+  beta: number,
+  c: A,
+  ldc: number,
+) => void;
+
+export interface NativeAddon {
+  sgemm: Gemm<F32>;
+  dgemm: Gemm<F64>;
+  ssyrk: Syrk<F32>;
+  dsyrk: Syrk<F64>;
+  /** In place: lower triangle becomes L with A = L·Lᵀ; throws if A is not positive definite. */
+  spotrf(n: number, a: F32, lda: number): void;
+  dpotrf(n: number, a: F64, lda: number): void;
+  /** Solves (L·Lᵀ)·X = B in place of B (n×nrhs) given potrf's L. */
+  spotrs(n: number, nrhs: number, l: F32, ldl: number, b: F32, ldb: number): void;
+  dpotrs(n: number, nrhs: number, l: F64, ldl: number, b: F64, ldb: number): void;
+  /** In place: a becomes eigenvectors as columns; w gets ascending eigenvalues. */
+  ssyevd(n: number, a: F32, w: F32): void;
+  dsyevd(n: number, a: F64, w: F64): void;
+  /** Thin SVD A (m×n) = U·diag(s)·Vᵀ; A is left intact. */
+  sgesdd(m: number, n: number, a: F32, s: F32, u: F32, vt: F32): void;
+  dgesdd(m: number, n: number, a: F64, s: F64, u: F64, vt: F64): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** y = gelu_tanh(x) elementwise; y may be x. */
+  geluTanh(x: F32, y: F32): void;
+}
+
+function findAddon(): string {
+  // Walk up from this file (src/native or dist/src/native) to the package root's build folder.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, "build", "Release", "locedit_native.node");
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(
+    "locedit: the native addon build/Release/locedit_native.node is missing; run `npm run build:native` " +
+      "(needs libopenblas-dev and liblapacke-dev)",
+  );
+}
+
+const require = createRequire(import.meta.url);
+
+/** The loaded addon; every dense kernel in locedit goes through it. */
+export const native: NativeAddon = require(findAddon()) as NativeAddon;
