@@ -1,0 +1,849 @@
+#!/usr/bin/python3
+"""Golden reference data for locedit's GPT-2 / GPT-J / Llama forward and backward passes.
+
+An independent PyTorch re-implementation of Hugging Face's modeling_gpt2.py, modeling_gptj.py and
+modeling_llama.py (eager attention, inference mode: no dropout, no KV cache), written from their
+semantics, not copied. Run from the repository root:
+
+    /usr/bin/python3 scripts/golden/make_model_goldens.py
+
+It writes test/fixtures/models/<name>/{config.json, model.safetensors, golden.json,
+golden.safetensors} for gpt2-tiny, gptj-tiny, llama-tiny, llama-tiny-tied-rope3 and llama-tiny-f16,
+and runs self-checks (padding invariance, GQA vs expanded heads, rotary vs complex rotation, batch
+independence, finite differences, safetensors round trip) that abort on failure. Output is
+deterministic: running twice gives byte-identical files. See test/fixtures/models/README.md.
+
+Weights are random (seeded) and stored as float32 (F16 for llama-tiny-f16). Every golden value is
+computed in float64 from those stored weights (upcast exactly) and cast to float32 on write.
+"""
+
+import json
+import math
+import os
+import struct
+import sys
+
+import numpy as np
+import torch
+
+torch.set_num_threads(1)
+torch.use_deterministic_algorithms(True)
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OUT_DIR = os.path.join(ROOT, "test", "fixtures", "models")
+DT = torch.float64  # compute dtype of every golden value
+# Additive-mask value HF uses (finfo(float32).min); we masked_fill with it (see attention()).
+MASK_VALUE = float(torch.finfo(torch.float32).min)
+
+B, T = 3, 7
+PAD_ID = 0
+DELTA_LAYER = 1
+DELTA_POSITIONS = [2, 1, 4]
+TARGET_POSITIONS = [[2, 5], [3, 4], [5, 6]]
+SITES = ("block", "mlp", "attn")
+
+# --------------------------------------------------------------------------------------------
+# safetensors
+# --------------------------------------------------------------------------------------------
+
+_ST_DTYPES = {torch.float32: ("F32", np.float32), torch.float16: ("F16", np.float16)}
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """tensors: dict name -> torch tensor (float32 or float16). Names sorted; data packed in order."""
+    header = {}
+    blobs = []
+    offset = 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous()
+        code, npdt = _ST_DTYPES[t.dtype]
+        raw = np.ascontiguousarray(t.numpy(), dtype=np.dtype(npdt).newbyteorder("<")).tobytes()
+        header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        blobs.append(raw)
+        offset += len(raw)
+    if metadata is not None:
+        header["__metadata__"] = metadata
+    hjson = json.dumps(header, separators=(",", ":"), sort_keys=False).encode("utf-8")
+    hjson += b" " * ((8 - len(hjson) % 8) % 8)
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(struct.pack("<Q", len(hjson)))
+        f.write(hjson)
+        for raw in blobs:
+            f.write(raw)
+    os.replace(tmp, path)
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        buf = f.read()
+    (n,) = struct.unpack("<Q", buf[:8])
+    header = json.loads(buf[8 : 8 + n].decode("utf-8"))
+    data = buf[8 + n :]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        npdt = {"F32": "<f4", "F16": "<f2"}[info["dtype"]]
+        a, b = info["data_offsets"]
+        arr = np.frombuffer(data[a:b], dtype=npdt).reshape(info["shape"])
+        out[name] = torch.from_numpy(arr.copy())
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# configs (HF field names, as save_pretrained would write them)
+# --------------------------------------------------------------------------------------------
+
+
+def gpt2_config():
+    return {
+        "activation_function": "gelu_new",
+        "architectures": ["GPT2LMHeadModel"],
+        "attn_pdrop": 0.1,
+        "bos_token_id": 100,
+        "embd_pdrop": 0.1,
+        "eos_token_id": 100,
+        "initializer_range": 0.02,
+        "layer_norm_epsilon": 1e-05,
+        "model_type": "gpt2",
+        "n_ctx": 32,
+        "n_embd": 32,
+        "n_head": 4,
+        "n_inner": None,
+        "n_layer": 3,
+        "n_positions": 32,
+        "reorder_and_upcast_attn": False,
+        "resid_pdrop": 0.1,
+        "scale_attn_by_inverse_layer_idx": False,
+        "scale_attn_weights": True,
+        "summary_activation": None,
+        "summary_first_dropout": 0.1,
+        "summary_proj_to_labels": True,
+        "summary_type": "cls_index",
+        "summary_use_proj": True,
+        "tie_word_embeddings": True,
+        "torch_dtype": "float32",
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "vocab_size": 101,
+    }
+
+
+def gptj_config():
+    return {
+        "activation_function": "gelu_new",
+        "architectures": ["GPTJForCausalLM"],
+        "attn_pdrop": 0.0,
+        "bos_token_id": 100,
+        "embd_pdrop": 0.0,
+        "eos_token_id": 100,
+        "initializer_range": 0.02,
+        "layer_norm_epsilon": 1e-05,
+        "model_type": "gptj",
+        "n_embd": 32,
+        "n_head": 4,
+        "n_inner": 64,
+        "n_layer": 3,
+        "n_positions": 32,
+        "resid_pdrop": 0.0,
+        "rotary": True,
+        "rotary_dim": 4,
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "vocab_size": 101,
+    }
+
+
+def llama_config(tied=False, rope3=False, dtype="float32"):
+    cfg = {
+        "architectures": ["LlamaForCausalLM"],
+        "attention_bias": False,
+        "attention_dropout": 0.0,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "head_dim": 8,
+        "hidden_act": "silu",
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 48,
+        "max_position_embeddings": 32,
+        "mlp_bias": False,
+        "model_type": "llama",
+        "num_attention_heads": 4,
+        "num_hidden_layers": 3,
+        "num_key_value_heads": 2,
+        "pretraining_tp": 1,
+        "rms_norm_eps": 1e-06,
+        "rope_scaling": None,
+        "rope_theta": 10000.0,
+        "tie_word_embeddings": tied,
+        "torch_dtype": dtype,
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "vocab_size": 101,
+    }
+    if rope3:
+        # original_max_position_embeddings 256 (not 16) so that the three llama3 frequency regimes
+        # are all exercised with head_dim 8 and theta 5e5: wavelengths 6.28 (< 256/4: kept), 167
+        # (between 64 and 256: smoothed), 4455 and 1.2e5 (> 256: divided by factor).
+        # max_position_embeddings 512 keeps HF's validation (original < max) quiet; it has no
+        # other effect for Llama (no learned position table).
+        cfg["rope_scaling"] = {
+            "factor": 8.0,
+            "high_freq_factor": 4.0,
+            "low_freq_factor": 1.0,
+            "original_max_position_embeddings": 256,
+            "rope_type": "llama3",
+        }
+        cfg["rope_theta"] = 500000.0
+        cfg["max_position_embeddings"] = 512
+    return cfg
+
+
+# --------------------------------------------------------------------------------------------
+# random weights in HF names and layouts
+# --------------------------------------------------------------------------------------------
+
+
+def param_specs(arch, cfg):
+    """Ordered list of (name, shape, kind); kind in {mat, norm, bias}."""
+    s = []
+    if arch == "gpt2":
+        C, V, P, L = cfg["n_embd"], cfg["vocab_size"], cfg["n_positions"], cfg["n_layer"]
+        F = cfg["n_inner"] or 4 * C
+        s += [("wte.weight", (V, C), "mat"), ("wpe.weight", (P, C), "mat")]
+        for i in range(L):
+            p = f"h.{i}."
+            s += [
+                (p + "ln_1.weight", (C,), "norm"),
+                (p + "ln_1.bias", (C,), "bias"),
+                (p + "attn.c_attn.weight", (C, 3 * C), "mat"),  # Conv1D: [in, out]
+                (p + "attn.c_attn.bias", (3 * C,), "bias"),
+                (p + "attn.c_proj.weight", (C, C), "mat"),
+                (p + "attn.c_proj.bias", (C,), "bias"),
+                (p + "ln_2.weight", (C,), "norm"),
+                (p + "ln_2.bias", (C,), "bias"),
+                (p + "mlp.c_fc.weight", (C, F), "mat"),
+                (p + "mlp.c_fc.bias", (F,), "bias"),
+                (p + "mlp.c_proj.weight", (F, C), "mat"),
+                (p + "mlp.c_proj.bias", (C,), "bias"),
+            ]
+        s += [("ln_f.weight", (C,), "norm"), ("ln_f.bias", (C,), "bias")]
+    elif arch == "gptj":
+        C, V, L = cfg["n_embd"], cfg["vocab_size"], cfg["n_layer"]
+        F = cfg["n_inner"] or 4 * C
+        s += [("transformer.wte.weight", (V, C), "mat")]
+        for i in range(L):
+            p = f"transformer.h.{i}."
+            s += [
+                (p + "ln_1.weight", (C,), "norm"),
+                (p + "ln_1.bias", (C,), "bias"),
+                (p + "attn.q_proj.weight", (C, C), "mat"),  # nn.Linear: [out, in]
+                (p + "attn.k_proj.weight", (C, C), "mat"),
+                (p + "attn.v_proj.weight", (C, C), "mat"),
+                (p + "attn.out_proj.weight", (C, C), "mat"),
+                (p + "mlp.fc_in.weight", (F, C), "mat"),
+                (p + "mlp.fc_in.bias", (F,), "bias"),
+                (p + "mlp.fc_out.weight", (C, F), "mat"),
+                (p + "mlp.fc_out.bias", (C,), "bias"),
+            ]
+        s += [
+            ("transformer.ln_f.weight", (C,), "norm"),
+            ("transformer.ln_f.bias", (C,), "bias"),
+            ("lm_head.weight", (V, C), "mat"),
+            ("lm_head.bias", (V,), "bias"),
+        ]
+    else:
+        C, V, L = cfg["hidden_size"], cfg["vocab_size"], cfg["num_hidden_layers"]
+        H, KV, D, F = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"], cfg["intermediate_size"]
+        s += [("model.embed_tokens.weight", (V, C), "mat")]
+        for i in range(L):
+            p = f"model.layers.{i}."
+            s += [
+                (p + "input_layernorm.weight", (C,), "norm"),
+                (p + "self_attn.q_proj.weight", (H * D, C), "mat"),
+                (p + "self_attn.k_proj.weight", (KV * D, C), "mat"),
+                (p + "self_attn.v_proj.weight", (KV * D, C), "mat"),
+                (p + "self_attn.o_proj.weight", (C, H * D), "mat"),
+                (p + "post_attention_layernorm.weight", (C,), "norm"),
+                (p + "mlp.gate_proj.weight", (F, C), "mat"),
+                (p + "mlp.up_proj.weight", (F, C), "mat"),
+                (p + "mlp.down_proj.weight", (C, F), "mat"),
+            ]
+        s += [("model.norm.weight", (C,), "norm")]
+        if not cfg["tie_word_embeddings"]:
+            s += [("lm_head.weight", (V, C), "mat")]
+    return s
+
+
+def make_weights(arch, cfg, seed):
+    g = torch.Generator().manual_seed(seed)
+    w = {}
+    for name, shape, kind in param_specs(arch, cfg):
+        z = torch.randn(shape, generator=g, dtype=torch.float64)
+        if kind == "mat":
+            v = 0.2 * z
+        elif kind == "norm":
+            v = 1.0 + 0.1 * z
+        else:
+            v = 0.1 * z
+        w[name] = v.to(torch.float32)
+    return w
+
+
+def file_tensors(arch, cfg, weights):
+    """What goes into model.safetensors: the parameters plus, for gpt2, the old causal-mask buffer."""
+    out = dict(weights)
+    if arch == "gpt2":
+        P = cfg["n_positions"]
+        mask = torch.tril(torch.ones(P, P, dtype=torch.float32)).view(1, 1, P, P)
+        for i in range(cfg["n_layer"]):
+            out[f"h.{i}.attn.bias"] = mask.clone()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# building blocks (float64)
+# --------------------------------------------------------------------------------------------
+
+
+def gelu_new(x):
+    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+def layer_norm(x, w, b, eps):
+    mu = x.mean(-1, keepdim=True)
+    var = ((x - mu) ** 2).mean(-1, keepdim=True)  # biased variance
+    return (x - mu) / torch.sqrt(var + eps) * w + b
+
+
+def rms_norm(x, w, eps):
+    return w * (x * torch.rsqrt((x * x).mean(-1, keepdim=True) + eps))
+
+
+def allowed_mask(mask):
+    """[B,T,T] bool: query i may attend key j iff j <= i and key j is not padding."""
+    Tn = mask.shape[1]
+    causal = torch.tril(torch.ones(Tn, Tn, dtype=torch.bool))
+    return causal[None, :, :] & (mask[:, None, :] == 1)
+
+
+def attention(q, k, v, allowed):
+    """q,k,v [B,H,T,D]. Disallowed scores are replaced by finfo(float32).min (HF's min_dtype
+    masked_fill convention); a query row with no allowed key (a left-padding position) therefore
+    ends up uniform over all T keys. Such rows are padding and never read."""
+    D = q.shape[-1]
+    s = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(D)
+    s = s.masked_fill(~allowed[:, None, :, :], MASK_VALUE)
+    p = torch.softmax(s, dim=-1)
+    return torch.matmul(p, v)
+
+
+def rotate_every_two(x):
+    x1 = x[..., ::2]
+    x2 = x[..., 1::2]
+    return torch.stack((-x2, x1), dim=-1).flatten(-2)
+
+
+def gptj_rotary(x, position_ids, rotary_dim):
+    """x [B,T,H,D]; rotary on the first rotary_dim dims of each head, GPT-J interleaved pairs."""
+    inv_freq = 1.0 / (10000.0 ** (torch.arange(0, rotary_dim, 2, dtype=DT) / rotary_dim))
+    ang = position_ids.to(DT)[:, :, None] * inv_freq  # [B,T,rd/2]
+    sin = torch.repeat_interleave(torch.sin(ang)[:, :, None, :], 2, dim=3).to(x.dtype)  # [B,T,1,rd]
+    cos = torch.repeat_interleave(torch.cos(ang)[:, :, None, :], 2, dim=3).to(x.dtype)
+    xr, xp = x[..., :rotary_dim], x[..., rotary_dim:]
+    xr = xr * cos + rotate_every_two(xr) * sin
+    return torch.cat([xr, xp], dim=-1)
+
+
+def rotate_half(x):
+    h = x.shape[-1] // 2
+    return torch.cat((-x[..., h:], x[..., :h]), dim=-1)
+
+
+def llama_inv_freq(cfg):
+    D = cfg["head_dim"]
+    base = cfg["rope_theta"]
+    inv = 1.0 / (base ** (torch.arange(0, D, 2, dtype=DT) / D))
+    rs = cfg.get("rope_scaling")
+    if rs is None:
+        return inv
+    rtype = rs.get("rope_type", rs.get("type"))
+    if rtype == "linear":
+        return inv / rs["factor"]
+    assert rtype == "llama3", rtype
+    factor, lo, hi = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"]
+    old = rs["original_max_position_embeddings"]
+    low_wl, high_wl = old / lo, old / hi
+    wl = 2 * math.pi / inv
+    out = torch.where(wl > low_wl, inv / factor, inv)
+    smooth = (old / wl - lo) / (hi - lo)
+    smoothed = (1 - smooth) * out / factor + smooth * out
+    medium = ~(wl < high_wl) & ~(wl > low_wl)
+    return torch.where(medium, smoothed, out)
+
+
+def llama_rope(x, position_ids, inv_freq):
+    """x [B,H,T,D]; rotate-half RoPE with emb = cat(freqs, freqs)."""
+    freqs = position_ids.to(DT)[:, :, None] * inv_freq  # [B,T,D/2]
+    emb = torch.cat((freqs, freqs), dim=-1)
+    cos, sin = torch.cos(emb)[:, None].to(x.dtype), torch.sin(emb)[:, None].to(x.dtype)
+    return x * cos + rotate_half(x) * sin
+
+
+# --------------------------------------------------------------------------------------------
+# forward passes (float64). `delta` = None or dict(site, layer, positions[B], vec [B,C]).
+# --------------------------------------------------------------------------------------------
+
+
+def _add_delta(x, site, layer, delta):
+    if delta is None or delta["site"] != site or delta["layer"] != layer:
+        return x
+    Bn, Tn, _ = x.shape
+    onehot = torch.zeros(Bn, Tn, 1, dtype=x.dtype)
+    for b, p in enumerate(delta["positions"]):
+        onehot[b, p, 0] = 1.0
+    return x + onehot * delta["vec"][:, None, :]
+
+
+def forward(arch, cfg, W, input_ids, mask, position_ids, delta=None):
+    """W: dict name -> float64 tensor (HF layout). Returns dict of activations."""
+    allowed = allowed_mask(mask)
+    Bn, Tn = input_ids.shape
+    rec = {"hidden": [], "key": [], "attn_out": [], "mlp_out": []}
+    if arch == "gpt2":
+        C, H, L, eps = cfg["n_embd"], cfg["n_head"], cfg["n_layer"], cfg["layer_norm_epsilon"]
+        D = C // H
+        h = W["wte.weight"][input_ids] + W["wpe.weight"][position_ids]
+        rec["embed"] = h
+        for i in range(L):
+            p = f"h.{i}."
+            a = layer_norm(h, W[p + "ln_1.weight"], W[p + "ln_1.bias"], eps)
+            qkv = a @ W[p + "attn.c_attn.weight"] + W[p + "attn.c_attn.bias"]
+            q, k, v = qkv.split(C, dim=-1)
+            q, k, v = (t.reshape(Bn, Tn, H, D).transpose(1, 2) for t in (q, k, v))
+            o = attention(q, k, v, allowed).transpose(1, 2).reshape(Bn, Tn, C)
+            att = o @ W[p + "attn.c_proj.weight"] + W[p + "attn.c_proj.bias"]
+            att = _add_delta(att, "attn", i, delta)
+            h = h + att
+            m = layer_norm(h, W[p + "ln_2.weight"], W[p + "ln_2.bias"], eps)
+            key = gelu_new(m @ W[p + "mlp.c_fc.weight"] + W[p + "mlp.c_fc.bias"])
+            mlp = key @ W[p + "mlp.c_proj.weight"] + W[p + "mlp.c_proj.bias"]
+            mlp = _add_delta(mlp, "mlp", i, delta)
+            h = h + mlp
+            h = _add_delta(h, "block", i, delta)
+            rec["attn_out"].append(att)
+            rec["mlp_out"].append(mlp)
+            rec["key"].append(key)
+            rec["hidden"].append(h)
+        f = layer_norm(h, W["ln_f.weight"], W["ln_f.bias"], eps)
+        logits = f @ W["wte.weight"].T
+    elif arch == "gptj":
+        C, H, L, eps = cfg["n_embd"], cfg["n_head"], cfg["n_layer"], cfg["layer_norm_epsilon"]
+        D, rd = C // H, cfg["rotary_dim"] or C // H
+        h = W["transformer.wte.weight"][input_ids]
+        rec["embed"] = h
+        for i in range(L):
+            p = f"transformer.h.{i}."
+            x = layer_norm(h, W[p + "ln_1.weight"], W[p + "ln_1.bias"], eps)
+            q = (x @ W[p + "attn.q_proj.weight"].T).reshape(Bn, Tn, H, D)
+            k = (x @ W[p + "attn.k_proj.weight"].T).reshape(Bn, Tn, H, D)
+            v = (x @ W[p + "attn.v_proj.weight"].T).reshape(Bn, Tn, H, D)
+            q = gptj_rotary(q, position_ids, rd)
+            k = gptj_rotary(k, position_ids, rd)
+            q, k, v = (t.transpose(1, 2) for t in (q, k, v))
+            o = attention(q, k, v, allowed).transpose(1, 2).reshape(Bn, Tn, C)
+            att = o @ W[p + "attn.out_proj.weight"].T
+            att = _add_delta(att, "attn", i, delta)
+            key = gelu_new(x @ W[p + "mlp.fc_in.weight"].T + W[p + "mlp.fc_in.bias"])
+            mlp = key @ W[p + "mlp.fc_out.weight"].T + W[p + "mlp.fc_out.bias"]
+            mlp = _add_delta(mlp, "mlp", i, delta)
+            h = att + mlp + h  # parallel residual
+            h = _add_delta(h, "block", i, delta)
+            rec["attn_out"].append(att)
+            rec["mlp_out"].append(mlp)
+            rec["key"].append(key)
+            rec["hidden"].append(h)
+        f = layer_norm(h, W["transformer.ln_f.weight"], W["transformer.ln_f.bias"], eps)
+        logits = f @ W["lm_head.weight"].T + W["lm_head.bias"]
+    else:
+        C, L, eps = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["rms_norm_eps"]
+        H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
+        rep = H // KV
+        inv_freq = llama_inv_freq(cfg)
+        h = W["model.embed_tokens.weight"][input_ids]
+        rec["embed"] = h
+        for i in range(L):
+            p = f"model.layers.{i}."
+            x = rms_norm(h, W[p + "input_layernorm.weight"], eps)
+            q = (x @ W[p + "self_attn.q_proj.weight"].T).reshape(Bn, Tn, H, D).transpose(1, 2)
+            k = (x @ W[p + "self_attn.k_proj.weight"].T).reshape(Bn, Tn, KV, D).transpose(1, 2)
+            v = (x @ W[p + "self_attn.v_proj.weight"].T).reshape(Bn, Tn, KV, D).transpose(1, 2)
+            q = llama_rope(q, position_ids, inv_freq)
+            k = llama_rope(k, position_ids, inv_freq)
+            # repeat_kv: query head j uses kv head j // rep
+            k = k[:, :, None].expand(Bn, KV, rep, Tn, D).reshape(Bn, H, Tn, D)
+            v = v[:, :, None].expand(Bn, KV, rep, Tn, D).reshape(Bn, H, Tn, D)
+            o = attention(q, k, v, allowed).transpose(1, 2).reshape(Bn, Tn, H * D)
+            att = o @ W[p + "self_attn.o_proj.weight"].T
+            att = _add_delta(att, "attn", i, delta)
+            h = h + att
+            m = rms_norm(h, W[p + "post_attention_layernorm.weight"], eps)
+            gate = m @ W[p + "mlp.gate_proj.weight"].T
+            key = torch.nn.functional.silu(gate) * (m @ W[p + "mlp.up_proj.weight"].T)
+            mlp = key @ W[p + "mlp.down_proj.weight"].T
+            mlp = _add_delta(mlp, "mlp", i, delta)
+            h = h + mlp
+            h = _add_delta(h, "block", i, delta)
+            rec["attn_out"].append(att)
+            rec["mlp_out"].append(mlp)
+            rec["key"].append(key)
+            rec["hidden"].append(h)
+        f = rms_norm(h, W["model.norm.weight"], eps)
+        head = W["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else W["lm_head.weight"]
+        logits = f @ head.T
+    rec["final_hidden"] = f
+    rec["logits"] = logits
+    return rec
+
+
+# --------------------------------------------------------------------------------------------
+# losses
+# --------------------------------------------------------------------------------------------
+
+
+def delta_loss_fn(logits, target_positions, target_ids):
+    lp = torch.log_softmax(logits, dim=-1)
+    tot = logits.new_zeros(())
+    for b in range(len(target_positions)):
+        for pos, tid in zip(target_positions[b], target_ids[b]):
+            tot = tot - lp[b, pos, tid]
+    return tot
+
+
+def train_loss_fn(logits, input_ids, mask):
+    lp = torch.log_softmax(logits, dim=-1)
+    terms = []
+    Bn, Tn = input_ids.shape
+    for b in range(Bn):
+        for t in range(Tn - 1):
+            if mask[b, t] == 1 and mask[b, t + 1] == 1:
+                terms.append(-lp[b, t, input_ids[b, t + 1]])
+    return torch.stack(terms).mean()
+
+
+# --------------------------------------------------------------------------------------------
+# inputs
+# --------------------------------------------------------------------------------------------
+
+
+def make_inputs(V):
+    g = torch.Generator().manual_seed(1234)
+    ids = torch.randint(1, V, (B, T), generator=g)
+    mask = torch.ones(B, T, dtype=torch.long)
+    mask[1, T - 2 :] = 0  # right padding
+    mask[2, :3] = 0  # left padding
+    ids = torch.where(mask == 1, ids, torch.full_like(ids, PAD_ID))
+    pos = torch.clamp(torch.cumsum(mask, dim=1) - 1, min=0)
+    target_ids = torch.randint(1, V, (B, 2), generator=g)
+    for b in range(B):
+        assert DELTA_POSITIONS[b] <= min(TARGET_POSITIONS[b])
+        for tp in TARGET_POSITIONS[b] + [DELTA_POSITIONS[b]]:
+            assert mask[b, tp] == 1
+    return ids, mask, pos, target_ids
+
+
+def delta_vectors(C, seed):
+    g = torch.Generator().manual_seed(seed)
+    return {s: (0.5 * torch.randn(B, C, generator=g, dtype=torch.float64)).to(torch.float32) for s in SITES}
+
+
+def hidden_size(cfg):
+    return cfg.get("n_embd") or cfg["hidden_size"]
+
+
+def to64(weights):
+    return {k: v.to(DT) for k, v in weights.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# self-checks
+# --------------------------------------------------------------------------------------------
+
+
+def close(a, b, tol, what):
+    err = (a - b).abs().max().item()
+    if not err <= tol:
+        sys.exit(f"SELF-CHECK FAILED: {what}: max abs err {err:.3e} > {tol:.1e}")
+    return err
+
+
+def check_padding_and_batching(arch, cfg, W, ids, mask, pos, ref):
+    for b in range(B):
+        real = (mask[b] == 1).nonzero().flatten()
+        sub_ids = ids[b : b + 1, real]
+        n = sub_ids.shape[1]
+        sub = forward(arch, cfg, W, sub_ids, torch.ones(1, n, dtype=torch.long), torch.arange(n)[None])
+        close(sub["logits"][0], ref["logits"][b, real], 1e-10, f"{arch} row {b} unpadded vs padded")
+        one = forward(arch, cfg, W, ids[b : b + 1], mask[b : b + 1], pos[b : b + 1])
+        close(one["logits"][0], ref["logits"][b], 1e-12, f"{arch} row {b} alone vs batched")
+
+
+def check_gqa_expanded(cfg, W, ids, mask, pos, ref):
+    H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
+    rep = H // KV
+    cfg2 = dict(cfg, num_key_value_heads=H)
+    W2 = dict(W)
+    for i in range(cfg["num_hidden_layers"]):
+        for n in ("k_proj", "v_proj"):
+            name = f"model.layers.{i}.self_attn.{n}.weight"
+            w = W[name].reshape(KV, D, -1)
+            W2[name] = w.repeat_interleave(rep, dim=0).reshape(H * D, -1)
+    out = forward("llama", cfg2, W2, ids, mask, pos)
+    close(out["logits"], ref["logits"], 1e-12, "llama GQA vs expanded heads")
+
+
+def check_primitives():
+    """Our hand-written primitives against torch's built-ins."""
+    g = torch.Generator().manual_seed(8)
+    x = 3 * torch.randn(4, 5, 32, generator=g, dtype=DT)
+    w, b = torch.randn(32, generator=g, dtype=DT), torch.randn(32, generator=g, dtype=DT)
+    F = torch.nn.functional
+    close(layer_norm(x, w, b, 1e-5), F.layer_norm(x, (32,), w, b, 1e-5), 1e-12, "layer_norm")
+    close(gelu_new(x), F.gelu(x, approximate="tanh"), 1e-12, "gelu_new")
+    close(rms_norm(x, w, 1e-6), w * x / torch.sqrt((x**2).mean(-1, keepdim=True) + 1e-6), 1e-12, "rms_norm")
+    m = torch.tensor([[1, 1, 1, 0], [0, 1, 1, 1]])
+    q, k, v = (torch.randn(2, 3, 4, 8, generator=g, dtype=DT) for _ in range(3))
+    allowed = allowed_mask(m)
+    got = attention(q, k, v, allowed)
+    for bb in range(2):
+        for i in range(4):
+            keys = [j for j in range(i + 1) if m[bb, j] == 1]
+            if not keys:
+                continue
+            sc = q[bb][:, i : i + 1] @ k[bb][:, keys].transpose(-1, -2) / math.sqrt(8)
+            want = (torch.softmax(sc, -1) @ v[bb][:, keys])[:, 0]
+            close(got[bb, :, i], want, 1e-12, "attention")
+
+
+def check_rotary():
+    g = torch.Generator().manual_seed(7)
+    Bn, Tn, H, D = 2, 5, 3, 8
+    pos = torch.tensor([[0, 1, 2, 3, 4], [0, 0, 1, 5, 9]])
+    x = torch.randn(Bn, Tn, H, D, generator=g, dtype=DT)
+    # GPT-J: complex rotation of pairs (2i, 2i+1) of the first rd dims, theta_i = 10000^(-2i/rd)
+    rd = 4
+    got = gptj_rotary(x, pos, rd)
+    z = torch.complex(x[..., 0:rd:2], x[..., 1:rd:2])
+    th = pos.to(DT)[:, :, None, None] * 10000.0 ** (-torch.arange(0, rd, 2, dtype=DT) / rd)
+    zr = z * torch.exp(1j * th)
+    want = x.clone()
+    want[..., 0:rd:2] = zr.real
+    want[..., 1:rd:2] = zr.imag
+    close(got, want, 1e-12, "gptj rotary vs complex")
+    # Llama: complex rotation of pairs (i, i + D/2)
+    cfgs = [llama_config(), llama_config(rope3=True)]
+    xl = x.transpose(1, 2)
+    for c in cfgs:
+        inv = llama_inv_freq(c)
+        got = llama_rope(xl, pos, inv)
+        z = torch.complex(xl[..., : D // 2], xl[..., D // 2 :])
+        zr = z * torch.exp(1j * pos.to(DT)[:, None, :, None] * inv)
+        want = torch.cat([zr.real, zr.imag], dim=-1)
+        close(got, want, 1e-12, "llama rope vs complex")
+    # llama3 scaling regimes for the rope3 config, computed by hand
+    c = cfgs[1]
+    inv0 = 500000.0 ** (-torch.arange(0, 8, 2, dtype=DT) / 8)
+    wl = 2 * math.pi / inv0
+    assert wl[0] < 64 and 64 < wl[1] < 256 and wl[2] > 256 and wl[3] > 256
+    s = (256 / wl[1] - 1.0) / 3.0
+    want = torch.stack([inv0[0], (1 - s) * inv0[1] / 8 + s * inv0[1], inv0[2] / 8, inv0[3] / 8])
+    close(llama_inv_freq(c), want, 1e-18, "llama3 inv_freq")
+
+
+def finite_diff_delta(arch, cfg, W, ids, mask, pos, tpos, tids, site, vec, grad):
+    g = torch.Generator().manual_seed(99)
+    eps = 1e-6
+    worst = 0.0
+    for _ in range(6):
+        b = int(torch.randint(0, B, (1,), generator=g))
+        c = int(torch.randint(0, vec.shape[1], (1,), generator=g))
+        vals = []
+        for sgn in (1, -1):
+            v = vec.clone()
+            v[b, c] += sgn * eps
+            d = dict(site=site, layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=v)
+            vals.append(delta_loss_fn(forward(arch, cfg, W, ids, mask, pos, d)["logits"], tpos, tids).item())
+        fd = (vals[0] - vals[1]) / (2 * eps)
+        err = abs(fd - grad[b, c].item())
+        if not err <= 1e-7 * max(1.0, abs(fd)):
+            sys.exit(f"SELF-CHECK FAILED: {arch} {site} delta grad fd {fd} vs autograd {grad[b, c].item()}")
+        worst = max(worst, err)
+    return worst
+
+
+def finite_diff_params(arch, cfg, W, ids, mask, pos, grads):
+    g = torch.Generator().manual_seed(98)
+    eps = 1e-6
+    names = sorted(grads)
+    worst = 0.0
+    for name in names[:: max(1, len(names) // 8)] + [names[-1]]:
+        flat = W[name].reshape(-1)
+        j = int(torch.randint(0, flat.numel(), (1,), generator=g))
+        vals = []
+        for sgn in (1, -1):
+            W2 = dict(W)
+            w = W[name].clone().reshape(-1)
+            w[j] += sgn * eps
+            W2[name] = w.reshape(W[name].shape)
+            vals.append(train_loss_fn(forward(arch, cfg, W2, ids, mask, pos)["logits"], ids, mask).item())
+        fd = (vals[0] - vals[1]) / (2 * eps)
+        an = grads[name].reshape(-1)[j].item()
+        err = abs(fd - an)
+        if not err <= 1e-7 * max(1.0, abs(fd)):
+            sys.exit(f"SELF-CHECK FAILED: {arch} grad {name}[{j}] fd {fd} vs autograd {an}")
+        worst = max(worst, err)
+    return worst
+
+
+# --------------------------------------------------------------------------------------------
+# driver
+# --------------------------------------------------------------------------------------------
+
+
+def arch_of(cfg):
+    return cfg["model_type"]
+
+
+def write_json(path, obj, compact_values=False):
+    with open(path, "w") as f:
+        if compact_values:  # one top-level key per line, each value on one line
+            items = [f"  {json.dumps(k)}: {json.dumps(v, separators=(', ', ': '))}" for k, v in obj.items()]
+            f.write("{\n" + ",\n".join(items) + "\n}\n")
+        else:
+            json.dump(obj, f, indent=2)
+            f.write("\n")
+
+
+def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
+    arch = arch_of(cfg)
+    d = os.path.join(OUT_DIR, name)
+    os.makedirs(d, exist_ok=True)
+    if weights is None:
+        weights = make_weights(arch, cfg, seed)
+    # the values the file holds, as float32 (f16 rounding applied when the file is F16)
+    stored = {k: v.to(file_dtype) for k, v in file_tensors(arch, cfg, weights).items()}
+    params32 = {k: stored[k].to(torch.float32) for k in weights}
+    write_json(os.path.join(d, "config.json"), cfg)
+    write_safetensors(os.path.join(d, "model.safetensors"), stored, {"format": "pt"})
+    back = read_safetensors(os.path.join(d, "model.safetensors"))
+    assert set(back) == set(stored)
+    for k in stored:
+        assert back[k].dtype == stored[k].dtype and torch.equal(back[k], stored[k]), k
+
+    V, C = cfg["vocab_size"], hidden_size(cfg)
+    ids, mask, pos, tids = make_inputs(V)
+    W = to64(params32)
+    ref = forward(arch, cfg, W, ids, mask, pos)
+    out = {"logits": ref["logits"], "final_hidden": ref["final_hidden"], "embed": ref["embed"]}
+    for l in range(len(ref["hidden"])):
+        out[f"hidden.{l}"] = ref["hidden"][l]
+        out[f"key.{l}"] = ref["key"][l]
+        out[f"attn_out.{l}"] = ref["attn_out"][l]
+        out[f"mlp_out.{l}"] = ref["mlp_out"][l]
+
+    # self-checks on the reference itself
+    check_padding_and_batching(arch, cfg, W, ids, mask, pos, ref)
+    if arch == "llama":
+        check_gqa_expanded(cfg, W, ids, mask, pos, ref)
+    with torch.no_grad():
+        r32 = forward(arch, cfg, {k: v.to(torch.float32) for k, v in W.items()}, ids, mask, pos)
+    err32 = (r32["logits"].to(DT) - ref["logits"]).abs().max().item()
+
+    # delta gradients
+    tpos = TARGET_POSITIONS
+    tid_list = tids.tolist()
+    deltas = delta_vectors(C, seed + 1)
+    delta_loss = {}
+    dgrads = {}
+    for s in SITES:
+        vec = deltas[s].to(DT).requires_grad_(True)
+        dd = dict(site=s, layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=vec)
+        r = forward(arch, cfg, W, ids, mask, pos, dd)
+        loss = delta_loss_fn(r["logits"], tpos, tid_list)
+        (gv,) = torch.autograd.grad(loss, vec)
+        delta_loss[s] = loss.item()
+        dgrads[s] = gv
+        out[f"delta.{s}"] = deltas[s].to(DT)
+        out[f"delta_grad.{s}"] = gv
+        if full:
+            out[f"delta_logits.{s}"] = r["logits"].detach()
+    fd_err = finite_diff_delta(arch, cfg, W, ids, mask, pos, tpos, tid_list, "attn", deltas["attn"].to(DT), dgrads["attn"])
+    fd_err = max(fd_err, finite_diff_delta(arch, cfg, W, ids, mask, pos, tpos, tid_list, "block", deltas["block"].to(DT), dgrads["block"]))
+    # structural identities: sequential blocks make mlp-delta == block-delta; GPT-J's parallel
+    # block makes all three identical (given the same vector)
+    same = dict(site="block", layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=deltas["mlp"].to(DT))
+    lb = delta_loss_fn(forward(arch, cfg, W, ids, mask, pos, same)["logits"], tpos, tid_list).item()
+    assert abs(lb - delta_loss["mlp"]) < 1e-10, (arch, lb, delta_loss["mlp"])
+    if arch == "gptj":
+        same = dict(site="attn", layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=deltas["mlp"].to(DT))
+        la = delta_loss_fn(forward(arch, cfg, W, ids, mask, pos, same)["logits"], tpos, tid_list).item()
+        assert abs(la - delta_loss["mlp"]) < 1e-10, (arch, la, delta_loss["mlp"])
+
+    # full backward
+    Wg = {k: v.clone().requires_grad_(True) for k, v in W.items()}
+    tl = train_loss_fn(forward(arch, cfg, Wg, ids, mask, pos)["logits"], ids, mask)
+    names = sorted(Wg)
+    gl = torch.autograd.grad(tl, [Wg[n] for n in names])
+    grads = {n: gg for n, gg in zip(names, gl)}
+    fdp = finite_diff_params(arch, cfg, W, ids, mask, pos, grads)
+    if full:
+        for n in names:
+            assert grads[n].shape == weights[n].shape
+            out[f"grad.{n}"] = grads[n]
+
+    write_safetensors(
+        os.path.join(d, "golden.safetensors"),
+        {k: v.detach().to(torch.float32) for k, v in out.items()},
+        {"generator": "scripts/golden/make_model_goldens.py", "compute_dtype": "float64"},
+    )
+    golden = {
+        "input_ids": ids.tolist(),
+        "attention_mask": mask.tolist(),
+        "position_ids": pos.tolist(),
+        "pad_token_id": PAD_ID,
+        "delta_layer": DELTA_LAYER,
+        "delta_positions": DELTA_POSITIONS,
+        "target_positions": tpos,
+        "target_ids": tid_list,
+        "delta_loss": delta_loss,
+        "train_loss": tl.item(),
+        "float_dtype": "float64",
+    }
+    write_json(os.path.join(d, "golden.json"), golden, compact_values=True)
+    print(
+        f"{name:24s} logits f32-vs-f64 {err32:.1e}  fd(delta) {fd_err:.1e}  fd(params) {fdp:.1e}  "
+        f"train_loss {tl.item():.6f}  delta_loss {', '.join(f'{k}={v:.5f}' for k, v in delta_loss.items())}"
+    )
+    return weights
+
+
+def main():
+    check_primitives()
+    check_rotary()
+    build("gpt2-tiny", gpt2_config(), seed=1000)
+    build("gptj-tiny", gptj_config(), seed=2000)
+    llama_w = build("llama-tiny", llama_config(), seed=3000)
+    build("llama-tiny-tied-rope3", llama_config(tied=True, rope3=True), seed=4000)
+    build("llama-tiny-f16", llama_config(dtype="float16"), seed=3000, weights=llama_w, full=False, file_dtype=torch.float16)
+    total = 0
+    for dp, _, fs in os.walk(OUT_DIR):
+        total += sum(os.path.getsize(os.path.join(dp, f)) for f in fs)
+    print(f"fixtures total {total / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
