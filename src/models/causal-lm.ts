@@ -1,0 +1,311 @@
+// A causal language model over any supported architecture: token (and position) embedding,
+// the stack of blocks, the final norm and the LM head, with
+//  - forward from the embedding or from a cached hidden state entering any layer,
+//  - delta hooks at a layer's attention output, MLP output or block output (ARCHITECTURE.md §2),
+//  - logits only at the positions asked for,
+//  - backward from the logits to a chosen layer's hidden state / delta sites (editing), or all the
+//    way to every parameter (training).
+import { native } from "../native/binding.js";
+import { architectureFor, type Architecture } from "./architecture.js";
+import type { ModelConfig } from "./config.js";
+import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
+import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
+import type { ParamSpec } from "./param-spec.js";
+import type { Batch, Block, BlockGradients, BlockOutput, DeltaHook, ParamLookup } from "./types.js";
+
+/** A token whose logits are wanted: batch row and position. */
+export interface LogitPosition {
+  row: number;
+  position: number;
+}
+
+export interface ForwardOptions {
+  deltas?: readonly DeltaHook[];
+  /** start at `layer` with `hidden` (N, C), the residual stream entering it, instead of the embedding */
+  start?: { layer: number; hidden: Float32Array };
+  /** run blocks up to (excluding) this layer; below numLayers no logits are computed */
+  endLayer?: number;
+  /** "all" (default), "none", or a list of positions */
+  logits?: "all" | "none" | readonly LogitPosition[];
+  /** keep every activation the backward needs */
+  keepActivations?: boolean;
+  /** layers whose block output and key to keep (always kept when keepActivations) */
+  captureLayers?: readonly number[];
+}
+
+export interface ForwardTrace {
+  batch: Batch;
+  startLayer: number;
+  endLayer: number;
+  /** residual stream entering startLayer (N, C) */
+  input: Float32Array;
+  /** per layer: block output, key and (when kept) saved activations; undefined when not kept */
+  layers: (BlockOutput | undefined)[];
+  /** residual stream after the last block run (N, C) */
+  hidden: Float32Array;
+  /** flattened token index (row·T + position) of each logits row */
+  logitRows: Int32Array;
+  /** (M, V) */
+  logits: Float32Array;
+  norm: { input: Float32Array; out: Float32Array; mean: Float32Array; rstd: Float32Array } | null;
+}
+
+export interface BackwardOptions {
+  /** stop at this layer (default: the trace's start layer) */
+  downTo?: number;
+  /** also run that layer's own backward, giving its attention/MLP site gradients (default true) */
+  through?: boolean;
+  /** accumulate parameter gradients into these buffers (same names as the parameters) */
+  grads?: ParamLookup | null;
+}
+
+export interface BackwardResult {
+  /** gradient with respect to the output of layer `downTo` (N, C): the "block" delta site */
+  dOut: Float32Array;
+  /** that layer's own gradients when `through`: dx (its input), dAttnOut, dMlpOut */
+  block: BlockGradients | null;
+}
+
+export class CausalLM {
+  readonly arch: Architecture;
+  readonly blocks: Block[];
+  readonly specs: ParamSpec[];
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly params: Map<string, Float32Array>,
+  ) {
+    this.arch = architectureFor(config);
+    this.specs = this.arch.specs;
+    for (const spec of this.specs) {
+      if (spec.tiedTo) params.set(spec.name, this.param(spec.tiedTo));
+      else this.param(spec.name);
+    }
+    this.blocks = this.arch.buildBlocks((name) => this.param(name));
+  }
+
+  get numLayers(): number {
+    return this.config.numLayers;
+  }
+
+  /** A parameter by canonical name; throws naming it when absent. */
+  param(name: string): Float32Array {
+    const value = this.params.get(name);
+    if (!value) throw new Error(`model parameter '${name}' is missing (${this.config.arch} layout)`);
+    return value;
+  }
+
+  /** Residual stream entering layer 0: token embedding (+ learned position embedding). (N, C) */
+  embed(batch: Batch): Float32Array {
+    const C = this.config.hiddenSize;
+    const N = batch.B * batch.T;
+    const wte = this.param(this.arch.embedding.tokens);
+    const wpe = this.arch.embedding.positions ? this.param(this.arch.embedding.positions) : null;
+    const V = this.config.vocabSize;
+    const out = new Float32Array(N * C);
+    for (let n = 0; n < N; n++) {
+      const id = batch.ids[n];
+      if (id < 0 || id >= V) throw new Error(`token id ${id} is outside the vocabulary (size ${V})`);
+      out.set(wte.subarray(id * C, id * C + C), n * C);
+      if (wpe) {
+        const pos = batch.positions[n];
+        if (pos >= this.config.maxPositions)
+          throw new Error(`position ${pos} exceeds the model's ${this.config.maxPositions} positions`);
+        for (let c = 0; c < C; c++) out[n * C + c] += wpe[pos * C + c];
+      }
+    }
+    return out;
+  }
+
+  forward(batch: Batch, options: ForwardOptions = {}): ForwardTrace {
+    const L = this.numLayers;
+    const startLayer = options.start?.layer ?? 0;
+    const endLayer = options.endLayer ?? L;
+    if (startLayer < 0 || startLayer > endLayer || endLayer > L)
+      throw new Error(`layer range [${startLayer}, ${endLayer}) is not within the model's ${L} layers`);
+    const input = options.start ? options.start.hidden : this.embed(batch);
+    const deltas = options.deltas ?? [];
+    const keep = options.keepActivations ?? false;
+    const capture = new Set(options.captureLayers ?? []);
+    const layers: (BlockOutput | undefined)[] = new Array(L);
+    let x = input;
+    for (let l = startLayer; l < endLayer; l++) {
+      const out = this.blocks[l].forward(
+        x,
+        batch,
+        deltas.filter((d) => d.layer === l),
+      );
+      if (keep) layers[l] = out;
+      else if (capture.has(l)) layers[l] = { out: out.out, key: out.key, saved: null };
+      x = out.out;
+    }
+    const trace: ForwardTrace = {
+      batch,
+      startLayer,
+      endLayer,
+      input,
+      layers,
+      hidden: x,
+      logitRows: new Int32Array(0),
+      logits: new Float32Array(0),
+      norm: null,
+    };
+    const want = options.logits ?? "all";
+    if (endLayer === L && want !== "none") this.head(trace, want);
+    return trace;
+  }
+
+  private head(trace: ForwardTrace, want: "all" | readonly LogitPosition[]): void {
+    const { B, T } = trace.batch;
+    const C = this.config.hiddenSize;
+    const V = this.config.vocabSize;
+    const rows =
+      want === "all"
+        ? Int32Array.from({ length: B * T }, (_, i) => i)
+        : Int32Array.from(want, (p) => {
+            if (p.row < 0 || p.row >= B || p.position < 0 || p.position >= T)
+              throw new Error(
+                `logit position (row ${p.row}, position ${p.position}) is outside the ${B}×${T} batch`,
+              );
+            return p.row * T + p.position;
+          });
+    const M = rows.length;
+    const input = new Float32Array(M * C); // (M, C) selected rows of the final hidden state
+    for (let m = 0; m < M; m++) input.set(trace.hidden.subarray(rows[m] * C, rows[m] * C + C), m * C);
+    const out = new Float32Array(M * C);
+    const mean = new Float32Array(M);
+    const rstd = new Float32Array(M);
+    const fn = this.arch.finalNorm;
+    if (fn.kind === "layernorm")
+      layerNormForward(
+        out,
+        mean,
+        rstd,
+        input,
+        this.param(fn.weight),
+        this.param(fn.bias as string),
+        M,
+        C,
+        fn.eps,
+      );
+    else rmsNormForward(out, rstd, input, this.param(fn.weight), M, C, fn.eps);
+    const logits = new Float32Array(M * V); // (M, V)
+    const bias = this.arch.lmHead.bias ? this.param(this.arch.lmHead.bias) : null;
+    if (bias) for (let m = 0; m < M; m++) logits.set(bias, m * V);
+    native.sgemm(
+      false,
+      true,
+      M,
+      V,
+      C,
+      1,
+      out,
+      0,
+      C,
+      this.param(this.arch.lmHead.weight),
+      0,
+      C,
+      bias ? 1 : 0,
+      logits,
+      0,
+      V,
+    );
+    trace.logitRows = rows;
+    trace.logits = logits;
+    trace.norm = { input, out, mean, rstd };
+  }
+
+  /** Backward from dlogits (M, V) of a trace made with keepActivations. */
+  backward(trace: ForwardTrace, dlogits: Float32Array, options: BackwardOptions = {}): BackwardResult {
+    const downTo = options.downTo ?? trace.startLayer;
+    const through = options.through ?? true;
+    const grads = options.grads ?? null;
+    if (!trace.norm) throw new Error("backward needs a forward trace that computed logits");
+    if (downTo < trace.startLayer || downTo >= trace.endLayer)
+      throw new Error(
+        `cannot backpropagate to layer ${downTo}: the trace ran layers [${trace.startLayer}, ${trace.endLayer})`,
+      );
+    const { B, T } = trace.batch;
+    const N = B * T;
+    const C = this.config.hiddenSize;
+    const V = this.config.vocabSize;
+    const { input, out, mean, rstd } = trace.norm;
+    const M = trace.logitRows.length;
+    // LM head: dnorm (M, C) = dlogits · W; dW += dlogitsᵀ · normed; db += Σ dlogits.
+    const head = this.param(this.arch.lmHead.weight);
+    const dnorm = new Float32Array(M * C);
+    native.sgemm(false, false, M, C, V, 1, dlogits, 0, V, head, 0, C, 0, dnorm, 0, C);
+    if (grads) {
+      native.sgemm(
+        true,
+        false,
+        V,
+        C,
+        M,
+        1,
+        dlogits,
+        0,
+        V,
+        out,
+        0,
+        C,
+        1,
+        grads(this.arch.lmHead.weight),
+        0,
+        C,
+      );
+      if (this.arch.lmHead.bias) {
+        const db = grads(this.arch.lmHead.bias);
+        for (let m = 0; m < M; m++) for (let v = 0; v < V; v++) db[v] += dlogits[m * V + v];
+      }
+    }
+    const fn = this.arch.finalNorm;
+    const dsel = new Float32Array(M * C);
+    if (fn.kind === "layernorm")
+      layerNormBackward(
+        dsel,
+        grads ? grads(fn.weight) : null,
+        grads ? grads(fn.bias as string) : null,
+        dnorm,
+        input,
+        this.param(fn.weight),
+        mean,
+        rstd,
+        M,
+        C,
+      );
+    else
+      rmsNormBackward(dsel, grads ? grads(fn.weight) : null, dnorm, input, this.param(fn.weight), rstd, M, C);
+    let dx: Float32Array = new Float32Array(N * C); // gradient of the residual stream, flowing down
+    for (let m = 0; m < M; m++) {
+      const r = trace.logitRows[m] * C;
+      for (let c = 0; c < C; c++) dx[r + c] += dsel[m * C + c];
+    }
+    for (let l = trace.endLayer - 1; l > downTo; l--) dx = this.blockBackward(trace, l, dx, grads).dx;
+    if (!through) return { dOut: dx, block: null };
+    const block = this.blockBackward(trace, downTo, dx, grads);
+    if (grads && downTo === 0 && trace.startLayer === 0) this.embeddingBackward(trace.batch, block.dx, grads);
+    return { dOut: dx, block };
+  }
+
+  private blockBackward(trace: ForwardTrace, l: number, dout: Float32Array, grads: ParamLookup | null) {
+    const fwd = trace.layers[l];
+    if (!fwd || fwd.saved === null)
+      throw new Error(`layer ${l} activations were not kept: forward with keepActivations`);
+    return this.blocks[l].backward(dout, fwd, trace.batch, grads);
+  }
+
+  private embeddingBackward(batch: Batch, dx: Float32Array, grads: ParamLookup): void {
+    const C = this.config.hiddenSize;
+    const dwte = grads(this.arch.embedding.tokens);
+    const dwpe = this.arch.embedding.positions ? grads(this.arch.embedding.positions) : null;
+    for (let n = 0; n < batch.B * batch.T; n++) {
+      const id = batch.ids[n] * C;
+      const pos = batch.positions[n] * C;
+      for (let c = 0; c < C; c++) {
+        dwte[id + c] += dx[n * C + c];
+        if (dwpe) dwpe[pos + c] += dx[n * C + c];
+      }
+    }
+  }
+}

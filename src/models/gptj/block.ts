@@ -1,0 +1,144 @@
+// One GPT-J block (Wang & Komatsuzaki 2021; HF modeling_gptj.GPTJBlock), parallel residual:
+//   h = ln_1(x);  out = x + attn(h) + mlp(h)
+// attention without biases, rotary on the first rotary_dim dims of each head (interleaved pairs).
+import type { GptjConfig } from "../config.js";
+import { layerNormBackward, layerNormForward } from "../layers/layernorm.js";
+import { mlpBackward, mlpForward, type GeluMlpWeights, type MlpSaved } from "../layers/mlp.js";
+import { RopeTable } from "../layers/rope.js";
+import {
+  selfAttentionBackward,
+  selfAttentionForward,
+  type AttentionDims,
+  type AttentionSaved,
+  type AttentionWeights,
+} from "../layers/self-attention.js";
+import {
+  addDeltas,
+  type Batch,
+  type Block,
+  type BlockGradients,
+  type BlockOutput,
+  type DeltaHook,
+  type ParamLookup,
+} from "../types.js";
+
+interface Saved {
+  x: Float32Array;
+  ln: Float32Array;
+  mean: Float32Array;
+  rstd: Float32Array;
+  attn: AttentionSaved;
+  mlp: MlpSaved;
+}
+
+export class GptjBlock implements Block {
+  private readonly p: (suffix: string) => string;
+  private readonly dims: AttentionDims;
+
+  constructor(
+    readonly layer: number,
+    private readonly config: GptjConfig,
+    private readonly params: ParamLookup,
+    private readonly rope: RopeTable,
+  ) {
+    this.p = (suffix) => `transformer.h.${layer}.${suffix}`;
+    const C = config.hiddenSize;
+    this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
+  }
+
+  private attentionWeights(get: ParamLookup): AttentionWeights {
+    const p = this.p;
+    return {
+      q: get(p("attn.q_proj.weight")),
+      k: get(p("attn.k_proj.weight")),
+      v: get(p("attn.v_proj.weight")),
+      o: get(p("attn.out_proj.weight")),
+      qBias: null,
+      kBias: null,
+      vBias: null,
+      oBias: null,
+    };
+  }
+
+  private mlpWeights(get: ParamLookup): GeluMlpWeights {
+    const p = this.p;
+    return {
+      kind: "gelu",
+      fcIn: get(p("mlp.fc_in.weight")),
+      fcInBias: get(p("mlp.fc_in.bias")),
+      fcOut: get(p("mlp.fc_out.weight")),
+      fcOutBias: get(p("mlp.fc_out.bias")),
+    };
+  }
+
+  forward(x: Float32Array, batch: Batch, deltas: readonly DeltaHook[]): BlockOutput {
+    const { B, T } = batch;
+    const N = B * T;
+    const C = this.config.hiddenSize;
+    const F = this.config.intermediateSize;
+    const get = this.params;
+    const p = this.p;
+    const ln = new Float32Array(N * C);
+    const mean = new Float32Array(N);
+    const rstd = new Float32Array(N);
+    layerNormForward(
+      ln,
+      mean,
+      rstd,
+      x,
+      get(p("ln_1.weight")),
+      get(p("ln_1.bias")),
+      N,
+      C,
+      this.config.layerNormEpsilon,
+    );
+    const attn = selfAttentionForward(ln, this.attentionWeights(get), this.dims, this.rope, batch);
+    addDeltas(attn.out, deltas, "attn", T, C);
+    const mlp = mlpForward(ln, this.mlpWeights(get), N, C, F);
+    addDeltas(mlp.out, deltas, "mlp", T, C);
+    const out = mlp.out; // out = x + attn + mlp
+    for (let i = 0; i < N * C; i++) out[i] += x[i] + attn.out[i];
+    addDeltas(out, deltas, "block", T, C);
+    const saved: Saved = { x, ln, mean, rstd, attn: attn.saved, mlp: mlp.saved };
+    return { out, key: mlp.saved.key, saved };
+  }
+
+  backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients {
+    const s = fwd.saved as Saved;
+    const N = batch.B * batch.T;
+    const C = this.config.hiddenSize;
+    const F = this.config.intermediateSize;
+    const get = this.params;
+    const p = this.p;
+    // Both branches read ln_1(x) and write straight into the residual: each gets dout.
+    const dln = new Float32Array(N * C);
+    const mlpGrads = grads ? this.mlpWeights(grads) : null;
+    mlpBackward(dln, dout, s.ln, s.mlp, this.mlpWeights(get), mlpGrads, N, C, F);
+    const attnGrads = grads ? this.attentionWeights(grads) : null;
+    selfAttentionBackward(
+      dln,
+      dout,
+      s.ln,
+      s.attn,
+      this.attentionWeights(get),
+      attnGrads,
+      this.dims,
+      this.rope,
+      batch,
+    );
+    const dx = Float32Array.from(dout);
+    layerNormBackward(
+      dx,
+      grads ? grads(p("ln_1.weight")) : null,
+      grads ? grads(p("ln_1.bias")) : null,
+      dln,
+      s.x,
+      get(p("ln_1.weight")),
+      s.mean,
+      s.rstd,
+      N,
+      C,
+    );
+    return { dx, dAttnOut: dout, dMlpOut: dout };
+  }
+}

@@ -1,0 +1,88 @@
+// The MLP sublayer and its "key" (ROME, Meng et al. 2022, §3: the MLP output projection's input
+// k is the key, W_out·k the value). Two variants:
+//   GELU MLP (GPT-2, GPT-J): key = gelu(W_in·x + b_in), out = W_out·key + b_out;
+//   SwiGLU (Llama):          key = silu(W_gate·x)·(W_up·x), out = W_down·key.
+import { geluBackward, geluForward, swigluBackward, swigluForward } from "./activations.js";
+import { linearBackward, linearForward } from "./linear.js";
+
+export interface GeluMlpWeights {
+  kind: "gelu";
+  fcIn: Float32Array;
+  fcInBias: Float32Array | null;
+  fcOut: Float32Array;
+  fcOutBias: Float32Array | null;
+}
+
+export interface GluMlpWeights {
+  kind: "swiglu";
+  gate: Float32Array;
+  up: Float32Array;
+  down: Float32Array;
+  gateBias: Float32Array | null;
+  upBias: Float32Array | null;
+  downBias: Float32Array | null;
+}
+
+export type MlpWeights = GeluMlpWeights | GluMlpWeights;
+
+export interface MlpSaved {
+  /** pre-activation(s): gelu input, or gate and up */
+  pre: Float32Array;
+  up: Float32Array | null;
+  key: Float32Array;
+}
+
+/** Returns the MLP output (N, C) and the saved key (N, F). */
+export function mlpForward(
+  inp: Float32Array,
+  w: MlpWeights,
+  N: number,
+  C: number,
+  F: number,
+): { out: Float32Array; saved: MlpSaved } {
+  const pre = new Float32Array(N * F);
+  const key = new Float32Array(N * F);
+  const out = new Float32Array(N * C);
+  if (w.kind === "gelu") {
+    linearForward(pre, inp, w.fcIn, w.fcInBias, N, C, F);
+    geluForward(key, pre);
+    linearForward(out, key, w.fcOut, w.fcOutBias, N, F, C);
+    return { out, saved: { pre, up: null, key } };
+  }
+  const up = new Float32Array(N * F);
+  linearForward(pre, inp, w.gate, w.gateBias, N, C, F);
+  linearForward(up, inp, w.up, w.upBias, N, C, F);
+  swigluForward(key, pre, up, N * F);
+  linearForward(out, key, w.down, w.downBias, N, F, C);
+  return { out, saved: { pre, up, key } };
+}
+
+/** Accumulates (+=) into dinp (N, C), and into g (gradients laid out like w) when given. */
+export function mlpBackward(
+  dinp: Float32Array,
+  dout: Float32Array,
+  inp: Float32Array,
+  saved: MlpSaved,
+  w: MlpWeights,
+  g: MlpWeights | null,
+  N: number,
+  C: number,
+  F: number,
+): void {
+  const dkey = new Float32Array(N * F);
+  if (w.kind === "gelu") {
+    const gg = g?.kind === "gelu" ? g : null;
+    linearBackward(dkey, gg?.fcOut ?? null, gg?.fcOutBias ?? null, dout, saved.key, w.fcOut, N, F, C);
+    const dpre = new Float32Array(N * F);
+    geluBackward(dpre, dkey, saved.pre, N * F);
+    linearBackward(dinp, gg?.fcIn ?? null, gg?.fcInBias ?? null, dpre, inp, w.fcIn, N, C, F);
+    return;
+  }
+  const gg = g?.kind === "swiglu" ? g : null;
+  linearBackward(dkey, gg?.down ?? null, gg?.downBias ?? null, dout, saved.key, w.down, N, F, C);
+  const dgate = new Float32Array(N * F);
+  const dup = new Float32Array(N * F);
+  swigluBackward(dgate, dup, dkey, saved.pre, saved.up as Float32Array, N * F);
+  linearBackward(dinp, gg?.gate ?? null, gg?.gateBias ?? null, dgate, inp, w.gate, N, C, F);
+  linearBackward(dinp, gg?.up ?? null, gg?.upBias ?? null, dup, inp, w.up, N, C, F);
+}

@@ -1,0 +1,142 @@
+// One Llama block (Touvron et al. 2023; HF modeling_llama.LlamaDecoderLayer), pre-RMSNorm:
+//   r = x + attn(rms_1(x));  out = r + mlp(rms_2(r))
+// rotate-half rotary on whole heads, grouped-query attention, SwiGLU MLP.
+import type { LlamaConfig } from "../config.js";
+import { mlpBackward, mlpForward, type GluMlpWeights, type MlpSaved } from "../layers/mlp.js";
+import { rmsNormBackward, rmsNormForward } from "../layers/rmsnorm.js";
+import { RopeTable } from "../layers/rope.js";
+import {
+  selfAttentionBackward,
+  selfAttentionForward,
+  type AttentionDims,
+  type AttentionSaved,
+  type AttentionWeights,
+} from "../layers/self-attention.js";
+import {
+  addDeltas,
+  type Batch,
+  type Block,
+  type BlockGradients,
+  type BlockOutput,
+  type DeltaHook,
+  type ParamLookup,
+} from "../types.js";
+
+interface Saved {
+  x: Float32Array;
+  n1: Float32Array;
+  rstd1: Float32Array;
+  attn: AttentionSaved;
+  r: Float32Array;
+  n2: Float32Array;
+  rstd2: Float32Array;
+  mlp: MlpSaved;
+}
+
+export class LlamaBlock implements Block {
+  private readonly p: (suffix: string) => string;
+  private readonly dims: AttentionDims;
+
+  constructor(
+    readonly layer: number,
+    private readonly config: LlamaConfig,
+    private readonly params: ParamLookup,
+    private readonly rope: RopeTable,
+  ) {
+    this.p = (suffix) => `model.layers.${layer}.${suffix}`;
+    this.dims = {
+      C: config.hiddenSize,
+      NH: config.numHeads,
+      NKV: config.numKeyValueHeads,
+      HS: config.headDim,
+    };
+  }
+
+  private attentionWeights(get: ParamLookup): AttentionWeights {
+    const p = this.p;
+    const bias = (name: string) => (this.config.attentionBias ? get(p(`self_attn.${name}.bias`)) : null);
+    return {
+      q: get(p("self_attn.q_proj.weight")),
+      k: get(p("self_attn.k_proj.weight")),
+      v: get(p("self_attn.v_proj.weight")),
+      o: get(p("self_attn.o_proj.weight")),
+      qBias: bias("q_proj"),
+      kBias: bias("k_proj"),
+      vBias: bias("v_proj"),
+      oBias: bias("o_proj"),
+    };
+  }
+
+  private mlpWeights(get: ParamLookup): GluMlpWeights {
+    const p = this.p;
+    const bias = (name: string) => (this.config.mlpBias ? get(p(`mlp.${name}.bias`)) : null);
+    return {
+      kind: "swiglu",
+      gate: get(p("mlp.gate_proj.weight")),
+      up: get(p("mlp.up_proj.weight")),
+      down: get(p("mlp.down_proj.weight")),
+      gateBias: bias("gate_proj"),
+      upBias: bias("up_proj"),
+      downBias: bias("down_proj"),
+    };
+  }
+
+  forward(x: Float32Array, batch: Batch, deltas: readonly DeltaHook[]): BlockOutput {
+    const { B, T } = batch;
+    const N = B * T;
+    const C = this.config.hiddenSize;
+    const F = this.config.intermediateSize;
+    const eps = this.config.rmsNormEps;
+    const get = this.params;
+    const p = this.p;
+    const n1 = new Float32Array(N * C);
+    const rstd1 = new Float32Array(N);
+    rmsNormForward(n1, rstd1, x, get(p("input_layernorm.weight")), N, C, eps);
+    const attn = selfAttentionForward(n1, this.attentionWeights(get), this.dims, this.rope, batch);
+    addDeltas(attn.out, deltas, "attn", T, C);
+    const r = new Float32Array(N * C); // (N, C) residual after attention
+    for (let i = 0; i < N * C; i++) r[i] = x[i] + attn.out[i];
+    const n2 = new Float32Array(N * C);
+    const rstd2 = new Float32Array(N);
+    rmsNormForward(n2, rstd2, r, get(p("post_attention_layernorm.weight")), N, C, eps);
+    const mlp = mlpForward(n2, this.mlpWeights(get), N, C, F);
+    addDeltas(mlp.out, deltas, "mlp", T, C);
+    const out = mlp.out; // out = r + mlp
+    for (let i = 0; i < N * C; i++) out[i] += r[i];
+    addDeltas(out, deltas, "block", T, C);
+    const saved: Saved = { x, n1, rstd1, attn: attn.saved, r, n2, rstd2, mlp: mlp.saved };
+    return { out, key: mlp.saved.key, saved };
+  }
+
+  backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients {
+    const s = fwd.saved as Saved;
+    const N = batch.B * batch.T;
+    const C = this.config.hiddenSize;
+    const F = this.config.intermediateSize;
+    const get = this.params;
+    const p = this.p;
+    const dr = Float32Array.from(dout);
+    const dn2 = new Float32Array(N * C);
+    const mlpGrads = grads ? this.mlpWeights(grads) : null;
+    mlpBackward(dn2, dout, s.n2, s.mlp, this.mlpWeights(get), mlpGrads, N, C, F);
+    const post = p("post_attention_layernorm.weight");
+    rmsNormBackward(dr, grads ? grads(post) : null, dn2, s.r, get(post), s.rstd2, N, C);
+    const dx = Float32Array.from(dr);
+    const dn1 = new Float32Array(N * C);
+    const attnGrads = grads ? this.attentionWeights(grads) : null;
+    selfAttentionBackward(
+      dn1,
+      dr,
+      s.n1,
+      s.attn,
+      this.attentionWeights(get),
+      attnGrads,
+      this.dims,
+      this.rope,
+      batch,
+    );
+    const input = p("input_layernorm.weight");
+    rmsNormBackward(dx, grads ? grads(input) : null, dn1, s.x, get(input), s.rstd1, N, C);
+    return { dx, dAttnOut: dr, dMlpOut: dout };
+  }
+}

@@ -1,0 +1,29 @@
+// Parameter specifications: for each tensor an architecture needs, its canonical Hugging Face
+// name, its shape in locedit's layout ([out, in] for every linear layer), and whether the
+// checkpoint stores it transposed (GPT-2's Conv1D keeps [in, out]).
+
+export interface ParamSpec {
+  /** canonical Hugging Face tensor name (as in the official checkpoint) */
+  name: string;
+  /** shape in locedit's layout */
+  shape: number[];
+  /** stored [in, out] in the checkpoint (GPT-2 Conv1D): transposed on load and on save */
+  conv1d?: boolean;
+  /** shares its data with another parameter (a tied LM head): not loaded, not saved */
+  tiedTo?: string;
+}
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Transpose of a rows×cols row-major matrix. */
+export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = data[base + c];
+  }
+  return out;
+}
