@@ -1,0 +1,211 @@
+// Hugging Face `config.json` → locedit's typed ModelConfig (src/models/config.ts), for
+// model_type gpt2, gptj, llama and mistral (a Llama whose sliding window only matters beyond
+// `sliding_window` tokens, so it maps to llama with maxPositions capped at the window).
+// Absent optional fields take transformers' defaults; every error names the file and field.
+
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "../models/config.js";
+import { JsonFields } from "./json-fields.js";
+import { describe, isPlainObject } from "./safetensors-header.js";
+
+export const CONFIG_FILE_NAME = "config.json";
+const SUPPORTED_MODEL_TYPES = ["gpt2", "gptj", "llama", "mistral"] as const;
+/** GELU with the tanh approximation, which GPT-2 and GPT-J use. */
+const TANH_GELU_NAMES = ["gelu_new", "gelu_pytorch_tanh"] as const;
+
+/** Reads and validates `<dir>/config.json`. */
+export function readModelConfig(dir: string): ModelConfig {
+  const path = join(dir, CONFIG_FILE_NAME);
+  if (!existsSync(path)) {
+    throw new Error(`${path}: not found (every model folder needs a ${CONFIG_FILE_NAME})`);
+  }
+  return parseModelConfig(readFileSync(path, "utf8"), path);
+}
+
+/** Validates a config given as JSON text or as an already parsed value; `sourceName` prefixes errors. */
+export function parseModelConfig(json: unknown, sourceName: string): ModelConfig {
+  const parsed = typeof json === "string" ? parseJsonText(json, sourceName) : json;
+  if (!isPlainObject(parsed)) {
+    throw new Error(`${sourceName}: expected a JSON object, got ${describe(parsed)}`);
+  }
+  const fields = new JsonFields(parsed, sourceName);
+  const modelType = fields.oneOf("model_type", SUPPORTED_MODEL_TYPES);
+  switch (modelType) {
+    case "gpt2":
+      return parseGpt2(fields);
+    case "gptj":
+      return parseGptj(fields);
+    case "llama":
+    case "mistral":
+      return parseLlama(fields, modelType);
+  }
+}
+
+function parseJsonText(text: string, sourceName: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    let where = "";
+    if (position !== null) {
+      const before = text.slice(0, Number(position[1])).split("\n");
+      where = ` (line ${before.length}, column ${before[before.length - 1].length + 1})`;
+    }
+    throw new Error(`${sourceName}: invalid JSON${where}: ${message}`, { cause: error });
+  }
+}
+
+function parseGpt2(fields: JsonFields): Gpt2Config {
+  const hiddenSize = fields.integer("n_embd");
+  const numHeads = fields.integer("n_head");
+  requireDivisible(fields, "n_embd", hiddenSize, "n_head", numHeads);
+  fields.oneOf("activation_function", TANH_GELU_NAMES, "gelu_new");
+  if (fields.boolean("scale_attn_by_inverse_layer_idx", false)) {
+    throw fields.error("scale_attn_by_inverse_layer_idx", "= true is not supported");
+  }
+  if (!fields.boolean("scale_attn_weights", true)) {
+    throw fields.error("scale_attn_weights", "= false is not supported");
+  }
+  return {
+    arch: "gpt2",
+    vocabSize: fields.integer("vocab_size"),
+    hiddenSize,
+    numLayers: fields.integer("n_layer"),
+    numHeads,
+    intermediateSize: fields.integer("n_inner", 4 * hiddenSize),
+    maxPositions: fields.has("n_positions") ? fields.integer("n_positions") : fields.integer("n_ctx"),
+    tieWordEmbeddings: fields.boolean("tie_word_embeddings", true),
+    layerNormEpsilon: fields.positiveNumber("layer_norm_epsilon", 1e-5),
+    ...tokenIds(fields),
+  };
+}
+
+function parseGptj(fields: JsonFields): GptjConfig {
+  const hiddenSize = fields.integer("n_embd");
+  const numHeads = fields.integer("n_head");
+  requireDivisible(fields, "n_embd", hiddenSize, "n_head", numHeads);
+  const headDim = hiddenSize / numHeads;
+  fields.oneOf("activation_function", TANH_GELU_NAMES, "gelu_new");
+  // transformers: an absent rotary_dim defaults to 64; an explicit null rotates the whole head.
+  const rotaryDim = fields.raw("rotary_dim") === undefined ? 64 : fields.integer("rotary_dim", headDim);
+  if (rotaryDim > headDim || rotaryDim % 2 !== 0) {
+    throw fields.error("rotary_dim", `= ${rotaryDim} must be even and at most the head dim ${headDim}`);
+  }
+  return {
+    arch: "gptj",
+    vocabSize: fields.integer("vocab_size"),
+    hiddenSize,
+    numLayers: fields.integer("n_layer"),
+    numHeads,
+    intermediateSize: fields.integer("n_inner", 4 * hiddenSize),
+    maxPositions: fields.integer("n_positions"),
+    tieWordEmbeddings: fields.boolean("tie_word_embeddings", false),
+    rotaryDim,
+    layerNormEpsilon: fields.positiveNumber("layer_norm_epsilon", 1e-5),
+    ...tokenIds(fields),
+  };
+}
+
+function parseLlama(fields: JsonFields, modelType: "llama" | "mistral"): LlamaConfig {
+  const hiddenSize = fields.integer("hidden_size");
+  const numHeads = fields.integer("num_attention_heads");
+  const numKeyValueHeads = fields.integer("num_key_value_heads", numHeads);
+  requireDivisible(fields, "num_attention_heads", numHeads, "num_key_value_heads", numKeyValueHeads);
+  if (!fields.has("head_dim")) {
+    requireDivisible(fields, "hidden_size", hiddenSize, "num_attention_heads", numHeads);
+  }
+  const headDim = fields.integer("head_dim", hiddenSize / numHeads);
+  if (headDim % 2 !== 0) throw fields.error("head_dim", `= ${headDim} must be even for rotary embeddings`);
+  fields.oneOf("hidden_act", ["silu"] as const, "silu");
+  let maxPositions = fields.integer("max_position_embeddings");
+  if (modelType === "mistral") {
+    // transformers' MistralConfig defaults sliding_window to 4096; null disables it.
+    const window =
+      fields.raw("sliding_window") === undefined ? 4096 : fields.integer("sliding_window", maxPositions);
+    maxPositions = Math.min(maxPositions, window);
+  }
+  return {
+    arch: "llama",
+    vocabSize: fields.integer("vocab_size"),
+    hiddenSize,
+    numLayers: fields.integer("num_hidden_layers"),
+    numHeads,
+    intermediateSize: fields.integer("intermediate_size"),
+    maxPositions,
+    tieWordEmbeddings: fields.boolean("tie_word_embeddings", false),
+    numKeyValueHeads,
+    headDim,
+    rmsNormEps: fields.positiveNumber("rms_norm_eps", 1e-6),
+    ropeTheta: fields.positiveNumber("rope_theta", 10000),
+    ropeScaling: parseRopeScaling(fields),
+    attentionBias: fields.boolean("attention_bias", false),
+    mlpBias: fields.boolean("mlp_bias", false),
+    ...tokenIds(fields),
+  };
+}
+
+/** `rope_scaling`: null, {rope_type|type: "linear", factor} or Llama 3's {rope_type: "llama3", ...}. */
+function parseRopeScaling(fields: JsonFields): RopeScaling | null {
+  const raw = fields.raw("rope_scaling");
+  if (raw === undefined || raw === null) return null;
+  if (!isPlainObject(raw)) {
+    throw fields.error("rope_scaling", `must be null or an object, got ${describe(raw)}`);
+  }
+  const scaling = new JsonFields(raw, `${fields.source}: rope_scaling`);
+  const type = scaling.has("rope_type") ? scaling.string("rope_type") : scaling.string("type");
+  if (type === "default") return null;
+  if (type === "linear") return { type: "linear", factor: scaling.positiveNumber("factor") };
+  if (type === "llama3") {
+    const lowFreqFactor = scaling.positiveNumber("low_freq_factor");
+    const highFreqFactor = scaling.positiveNumber("high_freq_factor");
+    if (highFreqFactor <= lowFreqFactor) {
+      throw scaling.error(
+        "high_freq_factor",
+        `= ${highFreqFactor} must exceed low_freq_factor = ${lowFreqFactor}`,
+      );
+    }
+    return {
+      type: "llama3",
+      factor: scaling.positiveNumber("factor"),
+      lowFreqFactor,
+      highFreqFactor,
+      originalMaxPositions: scaling.integer("original_max_position_embeddings"),
+    };
+  }
+  throw fields.error(
+    "rope_scaling",
+    `type ${JSON.stringify(type)} is not supported (supported: linear, llama3)`,
+  );
+}
+
+function requireDivisible(
+  fields: JsonFields,
+  key: string,
+  value: number,
+  divisorKey: string,
+  divisor: number,
+): void {
+  if (value % divisor !== 0) {
+    throw fields.error(key, `= ${value} must be divisible by ${divisorKey} = ${divisor}`);
+  }
+}
+
+/** bos/eos ids when present; a list (Llama 3 instruct's several eos ids) contributes its first. */
+function tokenIds(fields: JsonFields): { bosTokenId?: number; eosTokenId?: number } {
+  const ids: { bosTokenId?: number; eosTokenId?: number } = {};
+  for (const [key, target] of [
+    ["bos_token_id", "bosTokenId"],
+    ["eos_token_id", "eosTokenId"],
+  ] as const) {
+    const raw = fields.raw(key);
+    if (raw === undefined || raw === null) continue;
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    if (typeof first !== "number" || !Number.isSafeInteger(first) || first < 0) {
+      throw fields.error(key, `must be a non-negative integer or a list of them, got ${describe(raw)}`);
+    }
+    ids[target] = first;
+  }
+  return ids;
+}
