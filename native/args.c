@@ -1,5 +1,6 @@
 /* Argument helpers for the locedit N-API addon (see args.h). */
 #include "args.h"
+#include <math.h>
 #include <stdio.h>
 
 int throw_error(napi_env env, const char *fn, const char *message) {
@@ -28,7 +29,8 @@ int get_args(napi_env env, napi_callback_info info, size_t count, napi_value *ar
 
 int get_int(napi_env env, napi_value v, const char *fn, const char *name, int64_t *out) {
   double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok || d != (double)(int64_t)d) {
+  /* Range first: converting a non-finite or out-of-range double to int64_t is undefined behaviour. */
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(fabs(d) <= 9007199254740992.0) || d != (double)(int64_t)d) {
     char text[128];
     snprintf(text, sizeof text, "argument '%s' must be an integer", name);
     return throw_error(env, fn, text);
@@ -88,6 +90,11 @@ int check_matrix(napi_env env, const TypedView *view, int64_t offset, int64_t ro
              (long long)ld, (long long)cols);
     return throw_error(env, fn, text);
   }
+  /* BLAS and LAPACK take 32-bit ints here: a larger size would be truncated silently. */
+  if (rows > INT32_MAX || cols > INT32_MAX || ld > INT32_MAX) {
+    snprintf(text, sizeof text, "matrix '%s': sizes and leading dimension must be below 2^31", name);
+    return throw_error(env, fn, text);
+  }
   if (rows == 0 || cols == 0) return 1;
   int64_t end = offset + (rows - 1) * ld + cols;
   if (end > (int64_t)view->length) {
@@ -96,4 +103,27 @@ int check_matrix(napi_env env, const TypedView *view, int64_t offset, int64_t ro
     return throw_error(env, fn, text);
   }
   return 1;
+}
+
+int check_finite_f32(napi_env env, const float *data, int64_t rows, int64_t cols, int64_t ld, const char *fn,
+                     const char *name) {
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++)
+      if (!isfinite(data[i * ld + j])) return throw_non_finite(env, fn, name, i, j, data[i * ld + j]);
+  return 1;
+}
+
+int check_finite_f64(napi_env env, const double *data, int64_t rows, int64_t cols, int64_t ld, const char *fn,
+                     const char *name) {
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++)
+      if (!isfinite(data[i * ld + j])) return throw_non_finite(env, fn, name, i, j, data[i * ld + j]);
+  return 1;
+}
+
+int throw_non_finite(napi_env env, const char *fn, const char *name, int64_t row, int64_t col, double value) {
+  char text[256];
+  snprintf(text, sizeof text, "matrix '%s' has a non-finite entry %g at (%lld, %lld); LAPACK needs finite input",
+           name, value, (long long)row, (long long)col);
+  return throw_error(env, fn, text);
 }

@@ -32,6 +32,14 @@ int get_view(napi_env env, napi_value v, napi_typedarray_type want, const char *
 /* A rows x cols row-major matrix at `offset` with leading dimension `ld` must fit in the view. */
 int check_matrix(napi_env env, const TypedView *view, int64_t offset, int64_t rows, int64_t cols, int64_t ld,
                  const char *fn, const char *name);
+/* Every entry of a rows x cols row-major matrix must be finite (LAPACK loops or returns NaN otherwise). */
+int check_finite_f32(napi_env env, const float *data, int64_t rows, int64_t cols, int64_t ld, const char *fn,
+                     const char *name);
+int check_finite_f64(napi_env env, const double *data, int64_t rows, int64_t cols, int64_t ld, const char *fn,
+                     const char *name);
+int throw_non_finite(napi_env env, const char *fn, const char *name, int64_t row, int64_t col, double value);
+/* The name JavaScript sees for a C entry point: "js_sgemm" -> "sgemm". */
+#define JS_NAME(NAME) (#NAME + 3)
 int throw_error(napi_env env, const char *fn, const char *message);
 napi_value undefined_value(napi_env env);
 

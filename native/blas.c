@@ -7,25 +7,26 @@
 /* op(A) is m x k: A itself is m x k, or k x m when transposed. */
 #define DEFINE_GEMM(NAME, TYPE, ARRAY, CALL)                                                              \
   napi_value NAME(napi_env env, napi_callback_info info) {                                                \
+    const char *fn = JS_NAME(NAME);                                                                       \
     napi_value argv[16];                                                                                  \
-    if (!get_args(env, info, 16, argv, #NAME)) return NULL;                                               \
+    if (!get_args(env, info, 16, argv, fn)) return NULL;                                               \
     int ta, tb;                                                                                           \
     int64_t m, n, k, aOff, lda, bOff, ldb, cOff, ldc;                                                     \
     double alpha, beta;                                                                                   \
     TypedView a, b, c;                                                                                    \
-    if (!get_bool(env, argv[0], #NAME, "transA", &ta) || !get_bool(env, argv[1], #NAME, "transB", &tb) || \
-        !get_int(env, argv[2], #NAME, "m", &m) || !get_int(env, argv[3], #NAME, "n", &n) ||               \
-        !get_int(env, argv[4], #NAME, "k", &k) || !get_double(env, argv[5], #NAME, "alpha", &alpha) ||    \
-        !get_view(env, argv[6], ARRAY, #NAME, "a", &a) || !get_int(env, argv[7], #NAME, "aOffset", &aOff) || \
-        !get_int(env, argv[8], #NAME, "lda", &lda) || !get_view(env, argv[9], ARRAY, #NAME, "b", &b) ||   \
-        !get_int(env, argv[10], #NAME, "bOffset", &bOff) || !get_int(env, argv[11], #NAME, "ldb", &ldb) || \
-        !get_double(env, argv[12], #NAME, "beta", &beta) ||                                               \
-        !get_view(env, argv[13], ARRAY, #NAME, "c", &c) || !get_int(env, argv[14], #NAME, "cOffset", &cOff) || \
-        !get_int(env, argv[15], #NAME, "ldc", &ldc))                                                      \
+    if (!get_bool(env, argv[0], fn, "transA", &ta) || !get_bool(env, argv[1], fn, "transB", &tb) || \
+        !get_int(env, argv[2], fn, "m", &m) || !get_int(env, argv[3], fn, "n", &n) ||               \
+        !get_int(env, argv[4], fn, "k", &k) || !get_double(env, argv[5], fn, "alpha", &alpha) ||    \
+        !get_view(env, argv[6], ARRAY, fn, "a", &a) || !get_int(env, argv[7], fn, "aOffset", &aOff) || \
+        !get_int(env, argv[8], fn, "lda", &lda) || !get_view(env, argv[9], ARRAY, fn, "b", &b) ||   \
+        !get_int(env, argv[10], fn, "bOffset", &bOff) || !get_int(env, argv[11], fn, "ldb", &ldb) || \
+        !get_double(env, argv[12], fn, "beta", &beta) ||                                               \
+        !get_view(env, argv[13], ARRAY, fn, "c", &c) || !get_int(env, argv[14], fn, "cOffset", &cOff) || \
+        !get_int(env, argv[15], fn, "ldc", &ldc))                                                      \
       return NULL;                                                                                        \
-    if (!check_matrix(env, &a, aOff, ta ? k : m, ta ? m : k, lda, #NAME, "a") ||                          \
-        !check_matrix(env, &b, bOff, tb ? n : k, tb ? k : n, ldb, #NAME, "b") ||                          \
-        !check_matrix(env, &c, cOff, m, n, ldc, #NAME, "c"))                                              \
+    if (!check_matrix(env, &a, aOff, ta ? k : m, ta ? m : k, lda, fn, "a") ||                          \
+        !check_matrix(env, &b, bOff, tb ? n : k, tb ? k : n, ldb, fn, "b") ||                          \
+        !check_matrix(env, &c, cOff, m, n, ldc, fn, "c"))                                              \
       return NULL;                                                                                        \
     if (m == 0 || n == 0) return undefined_value(env);                                                    \
     CALL(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,   \
@@ -41,21 +42,22 @@ DEFINE_GEMM(js_dgemm, double, napi_float64_array, cblas_dgemm)
  * BLAS fills the upper triangle; the lower one is mirrored so C is a plain symmetric matrix. */
 #define DEFINE_SYRK(NAME, TYPE, ARRAY, CALL)                                                              \
   napi_value NAME(napi_env env, napi_callback_info info) {                                                \
+    const char *fn = JS_NAME(NAME);                                                                       \
     napi_value argv[10];                                                                                  \
-    if (!get_args(env, info, 10, argv, #NAME)) return NULL;                                               \
+    if (!get_args(env, info, 10, argv, fn)) return NULL;                                               \
     int trans;                                                                                            \
     int64_t n, k, aOff, lda, cOff, ldc;                                                                   \
     double alpha, beta;                                                                                   \
     TypedView a, c;                                                                                       \
-    if (!get_bool(env, argv[0], #NAME, "trans", &trans) || !get_int(env, argv[1], #NAME, "n", &n) ||      \
-        !get_int(env, argv[2], #NAME, "k", &k) || !get_double(env, argv[3], #NAME, "alpha", &alpha) ||    \
-        !get_view(env, argv[4], ARRAY, #NAME, "a", &a) || !get_int(env, argv[5], #NAME, "aOffset", &aOff) || \
-        !get_int(env, argv[6], #NAME, "lda", &lda) || !get_double(env, argv[7], #NAME, "beta", &beta) ||  \
-        !get_view(env, argv[8], ARRAY, #NAME, "c", &c) || !get_int(env, argv[9], #NAME, "ldc", &ldc))     \
+    if (!get_bool(env, argv[0], fn, "trans", &trans) || !get_int(env, argv[1], fn, "n", &n) ||      \
+        !get_int(env, argv[2], fn, "k", &k) || !get_double(env, argv[3], fn, "alpha", &alpha) ||    \
+        !get_view(env, argv[4], ARRAY, fn, "a", &a) || !get_int(env, argv[5], fn, "aOffset", &aOff) || \
+        !get_int(env, argv[6], fn, "lda", &lda) || !get_double(env, argv[7], fn, "beta", &beta) ||  \
+        !get_view(env, argv[8], ARRAY, fn, "c", &c) || !get_int(env, argv[9], fn, "ldc", &ldc))     \
       return NULL;                                                                                        \
     cOff = 0;                                                                                             \
-    if (!check_matrix(env, &a, aOff, trans ? k : n, trans ? n : k, lda, #NAME, "a") ||                    \
-        !check_matrix(env, &c, cOff, n, n, ldc, #NAME, "c"))                                              \
+    if (!check_matrix(env, &a, aOff, trans ? k : n, trans ? n : k, lda, fn, "a") ||                    \
+        !check_matrix(env, &c, cOff, n, n, ldc, fn, "c"))                                              \
       return NULL;                                                                                        \
     if (n == 0) return undefined_value(env);                                                              \
     TYPE *cm = (TYPE *)c.data;                                                                            \
