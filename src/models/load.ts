@@ -1,0 +1,46 @@
+// Loading a Hugging Face model folder (config.json + safetensors, single or sharded) into a
+// CausalLM: each tensor the config implies is read at its offset, widened to float32 and, for
+// GPT-2's Conv1D, transposed to [out, in]. Memory ≈ the float32 size of the parameters.
+import { openCheckpoint } from "../io/checkpoint.js";
+import { readModelConfig } from "../io/config.js";
+import { requireTensor } from "../io/require-tensor.js";
+import { architectureFor } from "./architecture.js";
+import { CausalLM } from "./causal-lm.js";
+import { transpose2d } from "./param-spec.js";
+
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+  name: string;
+}
+
+export interface LoadOptions {
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
+  const config = readModelConfig(dir);
+  const arch = architectureFor(config);
+  const checkpoint = openCheckpoint(dir);
+  try {
+    // canonical name → name in the file (GPT-2 files come with and without "transformer.")
+    const fileNames = new Map<string, string>();
+    for (const name of checkpoint.names()) {
+      const canonical = arch.canonicalName(name);
+      if (canonical !== null) fileNames.set(canonical, name);
+    }
+    const toLoad = arch.specs.filter((spec) => !spec.tiedTo);
+    const params = new Map<string, Float32Array>();
+    toLoad.forEach((spec, index) => {
+      const fileName = fileNames.get(spec.name) ?? spec.name;
+      const stored = spec.conv1d ? [spec.shape[1], spec.shape[0]] : spec.shape;
+      requireTensor(checkpoint, fileName, stored, dir, config.arch);
+      const data = checkpoint.readFloat32(fileName);
+      params.set(spec.name, spec.conv1d ? transpose2d(data, stored[0], stored[1]) : data);
+      options.onProgress?.({ loaded: index + 1, total: toLoad.length, name: spec.name });
+    });
+    return new CausalLM(config, params);
+  } finally {
+    checkpoint.close();
+  }
+}
