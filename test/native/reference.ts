@@ -94,11 +94,13 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
     const diff = Math.abs(a[i] - b[i]);
-    if (!(diff <= worst)) worst = diff; // NaN propagates as the worst
+    if (Number.isNaN(diff)) return NaN;
+    if (diff > worst) worst = diff;
   }
   return worst;
 }
 
+/** Largest absolute value; NaN if any element is NaN (Math.max propagates it). */
 export function maxAbs(a: ArrayLike<number>): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]));
