@@ -26,7 +26,8 @@ export function crossEntropy(
   let loss = 0;
   for (let m = 0; m < M; m++) {
     const y = targets[m];
-    if (!(y >= 0 && y < V)) throw new Error(`crossEntropy: target ${y} of row ${m} is outside the vocabulary`);
+    if (!(y >= 0 && y < V))
+      throw new Error(`crossEntropy: target ${y} of row ${m} is outside the vocabulary`);
     const w = weights ? weights[m] : 1;
     const row = m * V;
     let max = -Infinity;

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
+import { UsageError } from "./args.js";
+import { generateCommand } from "./commands/generate.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { logprobCommand } from "./commands/logprob.js";
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
+  generate: { run: generateCommand, about: "continue a prompt (greedy or seeded top-k)" },
+  logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
+  inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.about}`);
+  return `usage: locedit <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nlocedit <command> --help for its options`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`locedit: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`locedit ${name}: ${error.message}`);
+      return 2;
+    }
+    console.error(`locedit ${name}: error: ${(error as Error).message}`);
+    if (process.env.LOCEDIT_DEBUG) console.error((error as Error).stack);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

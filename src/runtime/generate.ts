@@ -1,0 +1,85 @@
+// Autoregressive generation: greedy (argmax) or seeded top-k sampling with temperature
+// (Fan et al. 2018), several prompts at once with left padding. Each step runs the model on
+// the whole sequence and computes logits only at each row's last position.
+import type { CausalLM } from "../models/causal-lm.js";
+import { createRng, type Rng } from "../util/random.js";
+import { makeBatch } from "./batch.js";
+
+export type Decoding = { kind: "greedy" } | { kind: "top-k"; k: number; seed: number; temperature?: number };
+
+export interface GenerateOptions {
+  maxNewTokens: number;
+  decoding?: Decoding;
+  /** stop a row once it produces one of these ids (the id is kept in the output) */
+  stopTokenIds?: readonly number[];
+  padId?: number;
+  /** called after each step with the number of steps done */
+  onStep?: (step: number, total: number) => void;
+}
+
+/** New token ids for each prompt (prompts are not repeated in the output). */
+export function generate(
+  model: CausalLM,
+  prompts: readonly (readonly number[])[],
+  options: GenerateOptions,
+): number[][] {
+  const decoding = options.decoding ?? { kind: "greedy" };
+  if (!Number.isInteger(options.maxNewTokens) || options.maxNewTokens < 0)
+    throw new Error(`maxNewTokens must be a non-negative integer, got ${options.maxNewTokens}`);
+  if (decoding.kind === "top-k" && !(Number.isInteger(decoding.k) && decoding.k >= 1))
+    throw new Error(`top-k needs an integer k ≥ 1, got ${decoding.k}`);
+  prompts.forEach((p, i) => {
+    if (p.length === 0) throw new Error(`prompt ${i} is empty: give at least one token (e.g. BOS)`);
+  });
+  const longest = Math.max(...prompts.map((p) => p.length)) + options.maxNewTokens;
+  if (model.config.arch === "gpt2" && longest > model.config.maxPositions)
+    throw new Error(
+      `prompt plus ${options.maxNewTokens} new tokens (${longest}) exceeds the model's ${model.config.maxPositions} positions`,
+    );
+  const rng = decoding.kind === "top-k" ? createRng(decoding.seed) : null;
+  const stop = new Set(options.stopTokenIds ?? []);
+  const sequences = prompts.map((p) => [...p]);
+  const outputs: number[][] = prompts.map(() => []);
+  const done = prompts.map(() => false);
+  const V = model.config.vocabSize;
+  for (let step = 0; step < options.maxNewTokens && done.includes(false); step++) {
+    const batch = makeBatch(sequences, { padId: options.padId ?? 0, padSide: "left" });
+    const rows = sequences.map((_, row) => ({ row, position: batch.T - 1 }));
+    const { logits } = model.forward(batch, { logits: rows });
+    sequences.forEach((seq, b) => {
+      if (done[b]) return;
+      const row = logits.subarray(b * V, (b + 1) * V);
+      const next =
+        decoding.kind === "greedy"
+          ? argmax(row)
+          : sampleTopK(row, decoding.k, decoding.temperature ?? 1, rng!);
+      seq.push(next);
+      outputs[b].push(next);
+      if (stop.has(next)) done[b] = true;
+    });
+    options.onStep?.(step + 1, options.maxNewTokens);
+  }
+  return outputs;
+}
+
+export function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let v = 1; v < row.length; v++) if (row[v] > row[best]) best = v;
+  return best;
+}
+
+/** Samples from softmax(logits / temperature) restricted to the k largest logits. */
+export function sampleTopK(row: Float32Array, k: number, temperature: number, rng: Rng): number {
+  if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
+  const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
+  const top = order.slice(0, Math.min(k, row.length));
+  const max = row[top[0]];
+  const weights = top.map((v) => Math.exp((row[v] - max) / temperature));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let u = rng.next() * total;
+  for (let i = 0; i < top.length; i++) {
+    u -= weights[i];
+    if (u < 0) return top[i];
+  }
+  return top[top.length - 1];
+}
