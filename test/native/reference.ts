@@ -118,3 +118,42 @@ export function orthonormalColumnsError(v: ArrayLike<number>, rows: number, cols
 export function epsilonOf(ArrayType: FloatArrayConstructor): number {
   return ArrayType === Float32Array ? 2 ** -23 : 2 ** -52;
 }
+
+/** X with A·X = B by Gaussian elimination with partial pivoting, in float64 (A n×n, B n×k). */
+export function naiveSolve(a: ArrayLike<number>, b: ArrayLike<number>, n: number, k: number): Float64Array {
+  const m = Float64Array.from(a);
+  const x = Float64Array.from(b);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let row = col + 1; row < n; row++)
+      if (Math.abs(m[row * n + col]) > Math.abs(m[pivot * n + col])) pivot = row;
+    if (m[pivot * n + col] === 0) throw new Error("naiveSolve: singular matrix");
+    for (let j = 0; j < n; j++) [m[col * n + j], m[pivot * n + j]] = [m[pivot * n + j], m[col * n + j]];
+    for (let j = 0; j < k; j++) [x[col * k + j], x[pivot * k + j]] = [x[pivot * k + j], x[col * k + j]];
+    for (let row = col + 1; row < n; row++) {
+      const factor = m[row * n + col] / m[col * n + col];
+      for (let j = col; j < n; j++) m[row * n + j] -= factor * m[col * n + j];
+      for (let j = 0; j < k; j++) x[row * k + j] -= factor * x[col * k + j];
+    }
+  }
+  for (let row = n - 1; row >= 0; row--)
+    for (let j = 0; j < k; j++) {
+      let value = x[row * k + j];
+      for (let p = row + 1; p < n; p++) value -= m[row * n + p] * x[p * k + j];
+      x[row * k + j] = value / m[row * n + row];
+    }
+  return x;
+}
+
+/** Q·diag(λ)·Qᵀ and Q for Q = I − 2·v·vᵀ/(vᵀv), a Householder reflection (orthogonal, symmetric). */
+export function withKnownEigenvalues(
+  rng: Rng,
+  eigenvalues: number[],
+): { matrix: Float64Array; q: Float64Array } {
+  const n = eigenvalues.length;
+  const v = rng.fillNormal(new Float64Array(n));
+  const vv = v.reduce((sum, x) => sum + x * x, 0);
+  const q = denseFrom(n, n, (i, j) => (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv);
+  const qLambda = q.map((value, index) => value * eigenvalues[index % n]);
+  return { matrix: naiveMatmul(qLambda, q, n, n, n), q }; // Q symmetric, so Qᵀ = Q
+}

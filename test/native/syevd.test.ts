@@ -4,14 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { native } from "../../src/native/binding.js";
-import { createRng, type Rng } from "../../src/util/random.js";
+import { createRng } from "../../src/util/random.js";
 import {
   epsilonOf,
   maxAbs,
   maxAbsDiff,
-  naiveMatmul,
   orthonormalColumnsError,
   randomSymmetric,
+  withKnownEigenvalues,
   type FloatArray,
   type FloatArrayConstructor,
 } from "./reference.js";
@@ -22,18 +22,6 @@ const dtypes: Array<{ name: string; ArrayType: FloatArrayConstructor; syevd: Any
   { name: "f32", ArrayType: Float32Array, syevd: native.ssyevd as AnySyevd },
   { name: "f64", ArrayType: Float64Array, syevd: native.dsyevd as AnySyevd },
 ];
-
-/** Q·diag(λ)·Qᵀ with Q = I − 2·v·vᵀ/(vᵀv), a Householder reflection (orthogonal and symmetric). */
-function withKnownEigenvalues(rng: Rng, eigenvalues: number[]): Float64Array {
-  const n = eigenvalues.length;
-  const v = rng.fillNormal(new Float64Array(n));
-  const vv = v.reduce((sum, x) => sum + x * x, 0);
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) q[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / vv;
-  const qLambda = q.map((value, index) => value * eigenvalues[index % n]);
-  return naiveMatmul(qLambda, q, n, n, n); // Q symmetric, so Qᵀ = Q
-}
 
 /** max over the chosen columns j of |A·v_j − w_j·v_j|, A dense float64, V columns in `vectors`. */
 function eigenResidual(
@@ -73,7 +61,7 @@ for (const { name, ArrayType, syevd } of dtypes) {
       assertAscending(w, `n=${n}`);
     }
     const known = [-3, -0.5, 0.25, 1, 2.5, 7];
-    const built = withKnownEigenvalues(rng, known);
+    const built = withKnownEigenvalues(rng, known).matrix;
     const vectors = ArrayType.from(built);
     const w = new ArrayType(known.length);
     syevd(known.length, vectors, w);
