@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import { parseJsonText } from "./json-text.js";
 import { describe, isPlainObject } from "./safetensors-header.js";
 import {
   openSafetensors,
@@ -103,12 +104,7 @@ function shardedCheckpoint(dir: string, indexPath: string): Checkpoint {
 
 /** Parses the index's weight_map, checking each shard is a plain file name inside the folder. */
 function readWeightMap(indexPath: string): Map<string, string> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(indexPath, "utf8"));
-  } catch (error) {
-    throw new Error(`${indexPath}: not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const parsed = parseJsonText(readFileSync(indexPath, "utf8"), indexPath);
   if (!isPlainObject(parsed) || !isPlainObject(parsed.weight_map)) {
     throw new Error(
       `${indexPath}: expected an object with a "weight_map" object of tensor name → shard file`,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "../models/config.js";
 import { JsonFields } from "./json-fields.js";
+import { parseJsonText } from "./json-text.js";
 import { describe, isPlainObject } from "./safetensors-header.js";
 
 export const CONFIG_FILE_NAME = "config.json";
@@ -39,21 +40,6 @@ export function parseModelConfig(json: unknown, sourceName: string): ModelConfig
     case "llama":
     case "mistral":
       return parseLlama(fields, modelType);
-  }
-}
-
-function parseJsonText(text: string, sourceName: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const position = /at position (\d+)/.exec(message);
-    let where = "";
-    if (position !== null) {
-      const before = text.slice(0, Number(position[1])).split("\n");
-      where = ` (line ${before.length}, column ${before[before.length - 1].length + 1})`;
-    }
-    throw new Error(`${sourceName}: invalid JSON${where}: ${message}`, { cause: error });
   }
 }
 

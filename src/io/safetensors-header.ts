@@ -6,6 +6,7 @@
 // Holes between tensors are accepted, overlaps are not. Every error names the file and tensor.
 
 import { DTYPE_BYTES, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
+import { parseJsonText } from "./json-text.js";
 
 /** Largest header accepted; real headers are a few hundred KiB even for 70B-parameter models. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -67,14 +68,7 @@ export function parseHeaderJson(
   } catch {
     throw new Error(`${fileName}: safetensors header is not valid UTF-8`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${fileName}: safetensors header is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const parsed = parseJsonText(text, `${fileName}: safetensors header`);
   if (!isPlainObject(parsed)) throw new Error(`${fileName}: safetensors header must be a JSON object`);
 
   const metadata = parseMetadata(parsed[METADATA_KEY], fileName);

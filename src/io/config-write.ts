@@ -1,0 +1,64 @@
+// locedit's typed ModelConfig → a Hugging Face config.json object (the inverse of config.ts),
+// for folders that locedit writes itself (random or trained models).
+import type { ModelConfig, RopeScaling } from "../models/config.js";
+
+function ropeScalingJson(scaling: RopeScaling | null): Record<string, unknown> | null {
+  if (!scaling) return null;
+  if (scaling.type === "linear") return { rope_type: "linear", factor: scaling.factor };
+  return {
+    rope_type: "llama3",
+    factor: scaling.factor,
+    low_freq_factor: scaling.lowFreqFactor,
+    high_freq_factor: scaling.highFreqFactor,
+    original_max_position_embeddings: scaling.originalMaxPositions,
+  };
+}
+
+export function toHfConfig(config: ModelConfig): Record<string, unknown> {
+  const tokens = {
+    ...(config.bosTokenId !== undefined ? { bos_token_id: config.bosTokenId } : {}),
+    ...(config.eosTokenId !== undefined ? { eos_token_id: config.eosTokenId } : {}),
+  };
+  switch (config.arch) {
+    case "gpt2":
+    case "gptj":
+      return {
+        architectures: [config.arch === "gpt2" ? "GPT2LMHeadModel" : "GPTJForCausalLM"],
+        model_type: config.arch,
+        vocab_size: config.vocabSize,
+        n_embd: config.hiddenSize,
+        n_layer: config.numLayers,
+        n_head: config.numHeads,
+        n_inner: config.intermediateSize,
+        n_positions: config.maxPositions,
+        ...(config.arch === "gptj" ? { rotary_dim: config.rotaryDim } : {}),
+        layer_norm_epsilon: config.layerNormEpsilon,
+        activation_function: "gelu_new",
+        tie_word_embeddings: config.tieWordEmbeddings,
+        torch_dtype: "float32",
+        ...tokens,
+      };
+    case "llama":
+      return {
+        architectures: ["LlamaForCausalLM"],
+        model_type: "llama",
+        vocab_size: config.vocabSize,
+        hidden_size: config.hiddenSize,
+        intermediate_size: config.intermediateSize,
+        num_hidden_layers: config.numLayers,
+        num_attention_heads: config.numHeads,
+        num_key_value_heads: config.numKeyValueHeads,
+        head_dim: config.headDim,
+        max_position_embeddings: config.maxPositions,
+        rms_norm_eps: config.rmsNormEps,
+        rope_theta: config.ropeTheta,
+        rope_scaling: ropeScalingJson(config.ropeScaling),
+        attention_bias: config.attentionBias,
+        mlp_bias: config.mlpBias,
+        hidden_act: "silu",
+        tie_word_embeddings: config.tieWordEmbeddings,
+        torch_dtype: "float32",
+        ...tokens,
+      };
+  }
+}

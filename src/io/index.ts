@@ -1,0 +1,21 @@
+// Public surface of locedit's I/O layer: safetensors files and checkpoint folders (read and
+// write), Hugging Face config.json parsing, and atomic file / folder publication.
+
+export {
+  publishDirectoryAtomic,
+  publishDirectoryAtomicSync,
+  withAtomicFile,
+  writeFileAtomic,
+} from "./atomic.js";
+export { openCheckpoint, INDEX_FILE_NAME, SINGLE_FILE_NAME, type Checkpoint } from "./checkpoint.js";
+export { writeCheckpoint, type WriteCheckpointOptions } from "./checkpoint-write.js";
+export { CONFIG_FILE_NAME, parseModelConfig, readModelConfig } from "./config.js";
+export type { SafetensorsDtype, WritableDtype } from "./dtypes.js";
+export { requireTensor } from "./require-tensor.js";
+export {
+  openSafetensors,
+  type SafetensorsFile,
+  type TensorInfo,
+  type TensorSource,
+} from "./safetensors-read.js";
+export { writeSafetensors, type TensorToWrite, type TensorsToWrite } from "./safetensors-write.js";
