@@ -1,0 +1,44 @@
+// Writes the bundled default model models/tiny-random-llama: a 2-layer Llama with seeded random
+// weights and the small synthetic Llama-3-style tokenizer of test/fixtures/tokenizers. It knows
+// nothing; it exists so that every command can be tried offline right after cloning.
+// Regenerate: `node dist/scripts/make-tiny-random-model.js [OUT_DIR]` (deterministic).
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseModelConfig } from "../src/io/config.js";
+import { CausalLM } from "../src/models/causal-lm.js";
+import { randomParams } from "../src/models/random-weights.js";
+import { saveModel } from "../src/models/save.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const out = process.argv[2] ?? join(root, "models", "tiny-random-llama");
+
+export const TINY_RANDOM_LLAMA = {
+  architectures: ["LlamaForCausalLM"],
+  model_type: "llama",
+  vocab_size: 390,
+  hidden_size: 32,
+  intermediate_size: 64,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  head_dim: 8,
+  max_position_embeddings: 128,
+  rms_norm_eps: 1e-6,
+  rope_theta: 10000,
+  rope_scaling: null,
+  attention_bias: false,
+  mlp_bias: false,
+  hidden_act: "silu",
+  tie_word_embeddings: false,
+  bos_token_id: 387,
+  eos_token_id: 388,
+  torch_dtype: "float32",
+};
+
+const config = parseModelConfig(TINY_RANDOM_LLAMA, "tiny-random-llama");
+const model = new CausalLM(config, randomParams(config, { seed: 20261125, std: 0.3 }));
+saveModel(model, out, {
+  hfConfig: TINY_RANDOM_LLAMA,
+  copyFilesFrom: join(root, "test", "fixtures", "tokenizers", "llama3-tiny"),
+});
+console.log(`wrote ${out}`);

@@ -1,0 +1,49 @@
+// Saving a CausalLM as a Hugging Face folder (config.json, model.safetensors or shards, and the
+// tokenizer files copied from a source folder), all or nothing: the folder is built under a
+// temporary name and renamed into place, so a reader never sees it half-written.
+import { copyFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { publishDirectoryAtomicSync, writeFileAtomic } from "../io/atomic.js";
+import { writeCheckpoint } from "../io/checkpoint-write.js";
+import { toHfConfig } from "../io/config-write.js";
+import type { WritableDtype } from "../io/dtypes.js";
+import type { CausalLM } from "./causal-lm.js";
+import { transpose2d } from "./param-spec.js";
+
+export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"];
+
+export interface SaveOptions {
+  dtype?: WritableDtype;
+  /** copy tokenizer and generation files from this folder when present */
+  copyFilesFrom?: string;
+  /** the original config.json object, kept as is (with locedit's fields checked) when given */
+  hfConfig?: Record<string, unknown>;
+  maxShardBytes?: number;
+  /** extra files to write into the folder: name → contents */
+  extraFiles?: Record<string, string>;
+}
+
+export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {}): void {
+  const dtype = options.dtype ?? "F32";
+  publishDirectoryAtomicSync(dir, (staging) => {
+    const tensors: Record<string, { dtype: WritableDtype; shape: number[]; data: Float32Array }> = {};
+    for (const spec of model.specs) {
+      if (spec.tiedTo) continue;
+      const data = model.param(spec.name);
+      tensors[spec.name] = spec.conv1d
+        ? { dtype, shape: [spec.shape[1], spec.shape[0]], data: transpose2d(data, spec.shape[0], spec.shape[1]) }
+        : { dtype, shape: spec.shape, data };
+    }
+    writeCheckpoint(staging, tensors, { maxShardBytes: options.maxShardBytes, metadata: { format: "pt" } });
+    const hfConfig = options.hfConfig ?? toHfConfig(model.config);
+    writeFileAtomic(join(staging, "config.json"), JSON.stringify(hfConfig, null, 2) + "\n");
+    if (options.copyFilesFrom) {
+      for (const file of TOKENIZER_FILES) {
+        const source = join(options.copyFilesFrom, file);
+        if (existsSync(source)) copyFileSync(source, join(staging, file));
+      }
+    }
+    for (const [name, contents] of Object.entries(options.extraFiles ?? {}))
+      writeFileAtomic(join(staging, name), contents);
+  });
+}
