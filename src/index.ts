@@ -1,0 +1,36 @@
+// locedit's public library API.
+export { native, type NativeAddon } from "./native/binding.js";
+export * from "./tensor/index.js";
+export * as linalg from "./linalg/index.js";
+export * from "./tokenizers/index.js";
+export { openSafetensors, type SafetensorsFile, type TensorInfo } from "./io/safetensors-read.js";
+export { writeSafetensors } from "./io/safetensors-write.js";
+export { openCheckpoint, type Checkpoint } from "./io/checkpoint.js";
+export { writeCheckpoint } from "./io/checkpoint-write.js";
+export { readModelConfig, parseModelConfig } from "./io/config.js";
+export { toHfConfig } from "./io/config-write.js";
+export type {
+  ModelConfig,
+  Gpt2Config,
+  GptjConfig,
+  LlamaConfig,
+  RopeScaling,
+  Architecture,
+} from "./models/config.js";
+export {
+  CausalLM,
+  type ForwardOptions,
+  type ForwardTrace,
+  type BackwardOptions,
+  type BackwardResult,
+  type LogitPosition,
+} from "./models/causal-lm.js";
+export type { Batch, DeltaHook, DeltaSite } from "./models/types.js";
+export { loadModel, type LoadOptions, type LoadProgress } from "./models/load.js";
+export { saveModel, type SaveOptions } from "./models/save.js";
+export { randomParams } from "./models/random-weights.js";
+export { makeBatch, lastTokenPositions, type PadSide } from "./runtime/batch.js";
+export { generate, type Decoding, type GenerateOptions } from "./runtime/generate.js";
+export { scoreContinuation, encodeContinuation, type ContinuationScore } from "./runtime/score.js";
+export { crossEntropy, logSoftmax } from "./runtime/loss.js";
+export { createRng, type Rng } from "./util/random.js";
