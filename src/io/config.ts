@@ -61,7 +61,8 @@ function parseGpt2(fields: JsonFields): Gpt2Config {
     numLayers: fields.integer("n_layer"),
     numHeads,
     intermediateSize: fields.integer("n_inner", 4 * hiddenSize),
-    maxPositions: fields.has("n_positions") ? fields.integer("n_positions") : fields.integer("n_ctx"),
+    // Old GPT-2 configs may carry only n_ctx.
+    maxPositions: fields.integer("n_positions", fields.has("n_ctx") ? fields.integer("n_ctx") : undefined),
     tieWordEmbeddings: fields.boolean("tie_word_embeddings", true),
     layerNormEpsilon: fields.positiveNumber("layer_norm_epsilon", 1e-5),
     ...tokenIds(fields),

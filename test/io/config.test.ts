@@ -73,6 +73,11 @@ test("GPT-2 XL: n_inner defaults to 4·n_embd, embeddings tied by default", () =
   });
 });
 
+test("GPT-2 configs with only n_ctx take it as the position count", () => {
+  const config = parseModelConfig({ ...GPT2_XL, n_positions: null, n_ctx: 512 }, "old/config.json");
+  assert.equal(config.maxPositions, 512);
+});
+
 test("GPT-J 6B: rotary_dim, untied head; rotary_dim null means the whole head", () => {
   const config = parseModelConfig(GPTJ_6B, "gpt-j-6b/config.json");
   assert.equal(config.arch, "gptj");
@@ -191,6 +196,7 @@ test("errors name the file and field: missing, wrong type, unknown values, incon
       /field "model_type" must be one of "gpt2", "gptj", "llama", "mistral", got "bert"/,
     ],
     [gpt2WithoutLayers, /^f\.json: missing field "n_layer" \(expected an integer ≥ 1\)/],
+    [{ ...GPT2_XL, n_positions: undefined, n_ctx: undefined }, /missing field "n_positions"/],
     [{ ...GPT2_XL, n_embd: "1600" }, /field "n_embd" must be an integer ≥ 1, got "1600"/],
     [{ ...GPT2_XL, n_head: 0 }, /field "n_head" must be an integer ≥ 1, got 0/],
     [{ ...GPT2_XL, n_layer: 2.5 }, /field "n_layer" must be an integer ≥ 1, got 2.5/],
