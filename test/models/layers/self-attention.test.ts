@@ -1,0 +1,84 @@
+// Finite-difference check of the attention sublayer (projections, rotary, attention core, output
+// projection): dinp and every weight and bias gradient, in the three shapes the blocks use —
+// GPT-2 (biases, no rotary), GPT-J (partial interleaved rotary), Llama (rotate-half rotary, GQA,
+// NH·HS ≠ C) — on a left- and right-padded batch.
+import { describe, it } from "node:test";
+import { RopeTable } from "../../../src/models/layers/rope.js";
+import {
+  selfAttentionBackward,
+  selfAttentionForward,
+  type AttentionDims,
+  type AttentionGrads,
+  type AttentionWeights,
+} from "../../../src/models/layers/self-attention.js";
+import { createRng, type Rng } from "../../../src/util/random.js";
+import { checkGradient, PADDED_MASK, paddedBatch, project, randn } from "../fd-helpers.js";
+
+interface Case {
+  name: string;
+  dims: AttentionDims;
+  rope: RopeTable | null;
+  biases: boolean;
+}
+
+const CASES: Case[] = [
+  { name: "GPT-2 shape", dims: { C: 8, NH: 2, NKV: 2, HS: 4 }, rope: null, biases: true },
+  {
+    name: "GPT-J shape",
+    dims: { C: 12, NH: 2, NKV: 2, HS: 6 },
+    rope: new RopeTable(4, "interleaved", 10000),
+    biases: false,
+  },
+  {
+    name: "Llama shape",
+    dims: { C: 10, NH: 4, NKV: 2, HS: 4 },
+    rope: new RopeTable(4, "half", 500),
+    biases: true,
+  },
+];
+
+function randomWeights(rng: Rng, { C, NH, NKV, HS }: AttentionDims, biases: boolean): AttentionWeights {
+  const bias = (n: number) => (biases ? randn(rng, n, 0.3) : null);
+  return {
+    q: randn(rng, NH * HS * C, 0.4),
+    k: randn(rng, NKV * HS * C, 0.4),
+    v: randn(rng, NKV * HS * C, 0.4),
+    o: randn(rng, C * NH * HS, 0.4),
+    qBias: bias(NH * HS),
+    kBias: bias(NKV * HS),
+    vBias: bias(NKV * HS),
+    oBias: bias(C),
+  };
+}
+
+for (const [index, c] of CASES.entries()) {
+  describe(`self-attention backward, ${c.name}`, () => {
+    const rng = createRng(800 + index);
+    const batch = paddedBatch(rng, PADDED_MASK, 10);
+    const N = batch.B * batch.T;
+    const { C } = c.dims;
+    const w = randomWeights(rng, c.dims, c.biases);
+    const inp = randn(rng, N * C); // (N, C)
+    const r = randn(rng, N * C);
+    const loss = () => project(selfAttentionForward(inp, w, c.dims, c.rope, batch).out, r);
+    const { saved } = selfAttentionForward(inp, w, c.dims, c.rope, batch);
+    const dinp = new Float32Array(N * C);
+    const g = Object.fromEntries(
+      Object.entries(w).map(([key, value]) => [key, value ? new Float32Array(value.length) : null]),
+    ) as AttentionGrads;
+    selfAttentionBackward(dinp, r, inp, saved, w, g, c.dims, c.rope, batch);
+
+    it("dinp", () => {
+      checkGradient(loss, inp, dinp, { name: "dinp", rng, coords: 16 });
+    });
+    for (const key of Object.keys(w) as (keyof AttentionWeights)[]) {
+      const param = w[key];
+      if (!param) continue;
+      // Without rotary, a key bias adds q·b to every score of a query row: softmax ignores it.
+      const zeroGradient = key === "kBias" && !c.rope;
+      it(`d${key}${zeroGradient ? " (0: softmax is shift-invariant)" : ""}`, () => {
+        checkGradient(loss, param, g[key]!, { name: `d${key}`, rng, coords: 10, zeroGradient });
+      });
+    }
+  });
+}
