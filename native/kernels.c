@@ -4,6 +4,8 @@
 #include "args.h"
 #include "kernels.h"
 
+#include "fast/activations.h"
+
 /* geluTanh(x, y): y[i] = gelu(x[i]); x and y may be the same array. */
 napi_value js_gelu_tanh(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -16,12 +18,23 @@ napi_value js_gelu_tanh(napi_env env, napi_callback_info info) {
     throw_error(env, "geluTanh", "output is shorter than input");
     return NULL;
   }
-  const float *in = x.data;
-  float *out = y.data;
-  const float c = 0.7978845608028654f;
-  for (size_t i = 0; i < x.length; i++) {
-    float v = in[i];
-    out[i] = 0.5f * v * (1.0f + tanhf(c * (v + 0.044715f * v * v * v)));
+  gelu_loop(x.data, y.data, x.length);
+  return undefined_value(env);
+}
+
+/* geluTanhBackward(dx, dy, x): dx[i] += dy[i]·gelu'(x[i]) over the length of x. */
+napi_value js_gelu_tanh_backward(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  TypedView dx, dy, x;
+  if (!get_args(env, info, 3, argv, "geluTanhBackward") ||
+      !get_view(env, argv[0], napi_float32_array, "geluTanhBackward", "dx", &dx) ||
+      !get_view(env, argv[1], napi_float32_array, "geluTanhBackward", "dy", &dy) ||
+      !get_view(env, argv[2], napi_float32_array, "geluTanhBackward", "x", &x))
+    return NULL;
+  if (dx.length < x.length || dy.length < x.length) {
+    throw_error(env, "geluTanhBackward", "dx and dy must be at least as long as x");
+    return NULL;
   }
+  gelu_backward_loop(dx.data, dy.data, x.data, x.length);
   return undefined_value(env);
 }

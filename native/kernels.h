@@ -4,6 +4,7 @@
 #include <node_api.h>
 
 napi_value js_gelu_tanh(napi_env env, napi_callback_info info);
-#define KERNEL_EXPORTS EXPORT("geluTanh", js_gelu_tanh)
+napi_value js_gelu_tanh_backward(napi_env env, napi_callback_info info);
+#define KERNEL_EXPORTS EXPORT("geluTanh", js_gelu_tanh), EXPORT("geluTanhBackward", js_gelu_tanh_backward)
 
 #endif

@@ -64,6 +64,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** y = gelu_tanh(x) elementwise; y may be x. */
   geluTanh(x: F32, y: F32): void;
+  /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */
+  geluTanhBackward(dx: F32, dy: F32, x: F32): void;
 }
 
 function findAddon(): string {

@@ -4,22 +4,14 @@
 // SwiGLU (Shazeer 2020; Llama): y = silu(g)·u with silu(g) = g·σ(g).
 import { native } from "../../native/binding.js";
 
-const GELU_C = Math.sqrt(2 / Math.PI);
-
 /** out = gelu(inp), elementwise, through the native kernel. */
 export function geluForward(out: Float32Array, inp: Float32Array): void {
   native.geluTanh(inp, out);
 }
 
-/** dinp += dout · gelu'(inp). */
+/** dinp += dout · gelu'(inp) over the first `count` entries, through the native kernel. */
 export function geluBackward(dinp: Float32Array, dout: Float32Array, inp: Float32Array, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const x = inp[i];
-    const u = GELU_C * (x + 0.044715 * x * x * x);
-    const t = Math.tanh(u);
-    const du = GELU_C * (1 + 3 * 0.044715 * x * x);
-    dinp[i] += dout[i] * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du);
-  }
+  native.geluTanhBackward(dinp, dout, count === inp.length ? inp : inp.subarray(0, count));
 }
 
 /** out = silu(gate)·up, elementwise. */
