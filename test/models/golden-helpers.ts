@@ -8,7 +8,9 @@ import type { Batch } from "../../src/models/types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root, from dist/test/models or test/models. */
-export const repoRoot = here.includes(`${join("dist", "test")}`) ? join(here, "..", "..", "..") : join(here, "..", "..");
+export const repoRoot = here.includes(`${join("dist", "test")}`)
+  ? join(here, "..", "..", "..")
+  : join(here, "..", "..");
 
 export function fixtureDir(name: string): string {
   return join(repoRoot, "test", "fixtures", "models", name);

@@ -31,7 +31,12 @@ for (const name of [...MODELS, "llama-tiny-f16"]) {
         const layer = trace.layers[l]!;
         const hErr = relativeError(layer.out, tensors.readFloat32(`hidden.${l}`), C, real);
         assert.ok(hErr <= TOLERANCE, `hidden.${l} relative error ${hErr}`);
-        const kErr = relativeError(layer.key, tensors.readFloat32(`key.${l}`), model.config.intermediateSize, real);
+        const kErr = relativeError(
+          layer.key,
+          tensors.readFloat32(`key.${l}`),
+          model.config.intermediateSize,
+          real,
+        );
         assert.ok(kErr <= TOLERANCE, `key.${l} relative error ${kErr}`);
       }
     });
@@ -57,15 +62,23 @@ for (const name of MODELS) {
           position,
           vector: deltaRows.subarray(row * C, row * C + C),
         }));
-        const positions = inputs.target_positions.flatMap((ps, row) => ps.map((position) => ({ row, position })));
+        const positions = inputs.target_positions.flatMap((ps, row) =>
+          ps.map((position) => ({ row, position })),
+        );
         const trace = model.forward(batch, { deltas, logits: positions, keepActivations: true });
         const ce = crossEntropy(trace.logits, V, inputs.target_ids.flat());
         assert.ok(Math.abs(ce.loss - inputs.delta_loss[site]) <= 1e-4 * Math.abs(inputs.delta_loss[site]));
-        const { dOut, block } = model.backward(trace, ce.dlogits, { downTo: layer, through: site !== "block" });
+        const { dOut, block } = model.backward(trace, ce.dlogits, {
+          downTo: layer,
+          through: site !== "block",
+        });
         const siteGrad = site === "block" ? dOut : site === "mlp" ? block!.dMlpOut : block!.dAttnOut;
         const ours = new Float32Array(batch.B * C);
         inputs.delta_positions.forEach((position, row) =>
-          ours.set(siteGrad.subarray((row * batch.T + position) * C, (row * batch.T + position + 1) * C), row * C),
+          ours.set(
+            siteGrad.subarray((row * batch.T + position) * C, (row * batch.T + position + 1) * C),
+            row * C,
+          ),
         );
         const err = relativeError(ours, tensors.readFloat32(`delta_grad.${site}`), C);
         assert.ok(err <= TOLERANCE, `delta_grad.${site} relative error ${err}`);
@@ -82,7 +95,12 @@ for (const name of MODELS) {
             targets.push(batch.ids[b * batch.T + t + 1]);
           }
       const trace = model.forward(batch, { logits: positions, keepActivations: true });
-      const ce = crossEntropy(trace.logits, V, targets, new Float64Array(targets.length).fill(1 / targets.length));
+      const ce = crossEntropy(
+        trace.logits,
+        V,
+        targets,
+        new Float64Array(targets.length).fill(1 / targets.length),
+      );
       assert.ok(Math.abs(ce.loss - inputs.train_loss) <= 1e-5 * inputs.train_loss, `loss ${ce.loss}`);
       const grads = new Map<string, Float32Array>();
       for (const spec of model.specs)
