@@ -30,6 +30,7 @@ export class Tokenizer {
   /** One more than the largest token id, added tokens included: the embedding rows ids may index. */
   readonly vocabSize: number;
   private readonly inner: HfTokenizer;
+  private readonly specialIds: ReadonlySet<number>;
 
   constructor(
     inner: HfTokenizer,
@@ -39,6 +40,8 @@ export class Tokenizer {
   ) {
     this.inner = inner;
     this.source = source;
+    const added = [...inner.get_added_tokens_decoder().values()];
+    this.specialIds = new Set(added.filter((token) => token.special).map((token) => token.id));
     let largestId = -1;
     for (const id of inner.get_vocab(true).values()) largestId = Math.max(largestId, id);
     this.vocabSize = largestId + 1;
@@ -96,8 +99,7 @@ export class Tokenizer {
 
   /** Whether `id` is a special added token (BOS, EOS, `<|endoftext|>`, `<unk>`, …). */
   isSpecialTokenId(id: number): boolean {
-    const added = this.inner.get_added_tokens_decoder().get(id);
-    return added?.special === true;
+    return this.specialIds.has(id);
   }
 }
 
