@@ -131,7 +131,7 @@ export function gpt2Rows(ctx: BenchContext): Row[] {
     ctx.threads,
     600,
   );
-  if (baseline.ok) ctx.log(`  PyTorch environment: ${JSON.stringify(baseline.environment)}`);
+  if (baseline.ok) ctx.environments.push(`PyTorch: ${JSON.stringify(baseline.environment)}`);
   const missing = baseline.ok ? undefined : `no PyTorch baseline: ${baseline.reason}`;
   const theirs = (key: keyof Timings) => (baseline.ok ? (baseline.results[key] ?? null) : null);
   const tokensPerSecond = (seconds: number | null) => (seconds === null ? null : (B * T) / seconds);

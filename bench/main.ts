@@ -41,17 +41,19 @@ function main(): void {
     rows.push(...group.run(ctx));
   }
   ctx.log(`done in ${(now() - start).toFixed(0)} s${ctx.quick ? " (--quick)" : ""}`);
+  if (rows.length === 0) {
+    ctx.log(`no benchmark name contains ${ctx.only.map((text) => `'${text}'`).join(" or ")}`);
+    if (ctx.json) process.stdout.write("[]\n");
+    process.exit(1);
+  }
+  const header = [...environment, ...ctx.environments].join("\n");
   if (ctx.json) {
     // stdout carries only the JSON; the table, with its notes (why a baseline is missing), goes to stderr
-    if (rows.length > 0) ctx.log(formatTable(rows));
+    ctx.log(`${header}\n${formatTable(rows)}`);
     process.stdout.write(`${formatJson(rows)}\n`);
     return;
   }
-  if (rows.length === 0) {
-    console.log(`no benchmark matches --only ${ctx.only.join(", ")}`);
-    return;
-  }
-  console.log(environment.join("\n"));
+  console.log(header);
   console.log("ratio > 1: locedit better (throughput ours/baseline; time and memory baseline/ours)\n");
   console.log(formatTable(rows));
 }

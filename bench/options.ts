@@ -17,6 +17,8 @@ export interface BenchContext extends BenchOptions {
   selected(name: string): boolean;
   /** a progress line on stderr */
   log(message: string): void;
+  /** what each baseline reported about its environment, printed above the table */
+  environments: string[];
   /** repetitions for fast kernels (grouped calls) and for whole-model passes */
   kernelReps: Repetitions;
   modelReps: Repetitions;
@@ -52,6 +54,7 @@ export function makeContext(options: BenchOptions): BenchContext {
     selected: (name) =>
       options.only.length === 0 || options.only.some((text) => name.toLowerCase().includes(text)),
     log: (message) => process.stderr.write(`${message}\n`),
+    environments: [],
     kernelReps: options.quick ? { warmup: 2, reps: 5 } : { warmup: 3, reps: 15 },
     modelReps: options.quick ? { warmup: 1, reps: 1 } : { warmup: 1, reps: 3 },
   };

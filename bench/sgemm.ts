@@ -64,7 +64,7 @@ export function sgemmRows(ctx: BenchContext): Row[] {
       missing = `no numpy baseline: ${baseline.reason}`;
       continue;
     }
-    if (round === 1) ctx.log(`  numpy environment: ${JSON.stringify(baseline.environment)}`);
+    if (round === 1) ctx.environments.push(`numpy: ${JSON.stringify(baseline.environment)}`);
     for (const c of cases) theirs.get(c.name)?.push(...(baseline.results[c.name] ?? []));
   }
   return cases.map((c) => {

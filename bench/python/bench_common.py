@@ -1,7 +1,8 @@
 """Timing and reporting helpers shared by the Python baselines of `npm run bench`.
 
-Same protocol as bench/timing.ts: untimed warm-up calls, then the median of timed samples; fast
-kernels are grouped so that one sample lasts at least `min_sample` seconds. Each script prints
+Same protocol as bench/timing.ts: untimed warm-up calls, then timed samples (the median is the
+figure); fast kernels are grouped so that one sample lasts at least `min_sample` seconds, and
+their samples go back to the caller, which pools them with other rounds. Each script prints
 exactly one JSON line on stdout: {"ok": true, "results": ..., "environment": ...} or
 {"ok": false, "reason": ...} (a missing numpy/torch is reported, not raised).
 """
