@@ -23,7 +23,8 @@ import statistics
 import sys
 import time
 
-# the helpers next to this script, whatever the interpreter's sys.path
+# the helpers next to this script, whatever the interpreter's sys.path; no __pycache__ in bench/
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_common import answer, args, environment, fail, median_seconds  # noqa: E402
 

@@ -9,7 +9,8 @@ like ours; the thread count comes from OPENBLAS_NUM_THREADS set by the caller.
 import os
 import sys
 
-# the helpers next to this script, whatever the interpreter's sys.path
+# the helpers next to this script, whatever the interpreter's sys.path; no __pycache__ in bench/
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_common import answer, args, environment, fail, seconds_per_call_samples  # noqa: E402
 
