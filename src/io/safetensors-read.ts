@@ -21,8 +21,11 @@ export interface TensorSource {
   names(): string[];
   has(name: string): boolean;
   info(name: string): TensorInfo;
-  /** The tensor widened to float32 (F32, F16, BF16, F64). */
-  readFloat32(name: string): Float32Array;
+  /**
+   * The tensor widened to float32 (F32, F16, BF16, F64). With `into`, the values are written to
+   * its start (it must be long enough) and a view of that part is returned: no allocation.
+   */
+  readFloat32(name: string, into?: Float32Array): Float32Array;
   /** The tensor as int32 (I32, or I64 whose values fit). */
   readInt32(name: string): Int32Array;
   /** The tensor's raw little-endian bytes, unconverted. */
@@ -117,15 +120,20 @@ function createFile(path: string, fd: number): SafetensorsFile {
       readInto(name, entry, bytes);
       return bytes;
     },
-    readFloat32(name) {
+    readFloat32(name, into) {
       const entry = entryOf(name);
-      const out = new Float32Array(elementCount(entry));
+      const count = elementCount(entry);
+      if (into && into.length < count)
+        throw new Error(
+          `${path}: tensor '${name}' has ${count} elements, the target buffer only ${into.length}`,
+        );
+      const out = into ? into.subarray(0, count) : new Float32Array(count);
       if (entry.dtype === "F32") {
-        readInto(name, entry, new Uint8Array(out.buffer));
+        readInto(name, entry, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
       } else if (entry.dtype === "F16") {
         readChunked(name, entry, (chunk, first) => widenFloat16(u16(chunk), out, first));
       } else if (entry.dtype === "BF16") {
-        const outBits = new Uint32Array(out.buffer);
+        const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
         readChunked(name, entry, (chunk, first) => widenBfloat16(u16(chunk), outBits, first));
       } else if (entry.dtype === "F64") {
         readChunked(name, entry, (chunk, first) =>

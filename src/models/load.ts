@@ -6,7 +6,7 @@ import { readModelConfig } from "../io/config.js";
 import { requireTensor } from "../io/require-tensor.js";
 import { architectureFor } from "./architecture.js";
 import { CausalLM } from "./causal-lm.js";
-import { transpose2d } from "./param-spec.js";
+import { sizeOf, transpose2d } from "./param-spec.js";
 
 export interface LoadProgress {
   loaded: number;
@@ -30,13 +30,19 @@ export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
       if (canonical !== null) fileNames.set(canonical, name);
     }
     const toLoad = arch.specs.filter((spec) => !spec.tiedTo);
+    // Transposed tensors are read into one reused buffer, so the peak stays ≈ the float32 size.
+    const scratch = new Float32Array(Math.max(0, ...toLoad.filter((s) => s.conv1d).map((s) => sizeOf(s.shape))));
     const params = new Map<string, Float32Array>();
     toLoad.forEach((spec, index) => {
       const fileName = fileNames.get(spec.name) ?? spec.name;
       const stored = spec.conv1d ? [spec.shape[1], spec.shape[0]] : spec.shape;
       requireTensor(checkpoint, fileName, stored, dir, config.arch);
-      const data = checkpoint.readFloat32(fileName);
-      params.set(spec.name, spec.conv1d ? transpose2d(data, stored[0], stored[1]) : data);
+      params.set(
+        spec.name,
+        spec.conv1d
+          ? transpose2d(checkpoint.readFloat32(fileName, scratch), stored[0], stored[1])
+          : checkpoint.readFloat32(fileName),
+      );
       options.onProgress?.({ loaded: index + 1, total: toLoad.length, name: spec.name });
     });
     return new CausalLM(config, params);

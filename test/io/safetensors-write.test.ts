@@ -164,3 +164,25 @@ test("tensors spanning several conversion chunks keep every element in place", (
   assert.deepEqual(file.readFloat32("brain"), values);
   file.close();
 });
+
+test("readFloat32 into a caller's buffer: every dtype, a view of its start, and a too-short buffer named", () => {
+  const values = createRng(9).fillNormal(new Float32Array(37));
+  for (const dtype of ["F32", "F16", "BF16"] as const) {
+    const path = join(temp.dir, `into-${dtype}.safetensors`);
+    writeSafetensors(path, { w: { dtype, shape: [37], data: values } });
+    const file = openSafetensors(path);
+    const fresh = file.readFloat32("w");
+    const buffer = new Float32Array(64).fill(7);
+    const view = file.readFloat32("w", buffer.subarray(3));
+    assert.equal(view.length, 37);
+    assert.equal(view.buffer, buffer.buffer);
+    assert.deepEqual(view, fresh);
+    assert.equal(buffer[2], 7);
+    assert.equal(buffer[40], 7);
+    assert.match(
+      errorMessage(() => file.readFloat32("w", new Float32Array(36))),
+      /'w' has 37 elements.*only 36/,
+    );
+    file.close();
+  }
+});
