@@ -3,6 +3,7 @@
 #include <node_api.h>
 #include "ops.h"
 #include "kernels.h"
+#include "attention.h"
 
 #define EXPORT(name, fn) {name, 0, fn, 0, 0, 0, napi_default, 0}
 
@@ -22,6 +23,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("dgesdd", js_dgesdd),
       EXPORT("setNumThreads", js_set_num_threads),
       EXPORT("getNumThreads", js_get_num_threads),
+      EXPORT("attentionForward", js_attention_forward),
+      EXPORT("attentionBackward", js_attention_backward),
       KERNEL_EXPORTS
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -73,7 +73,10 @@ int get_view(napi_env env, napi_value v, napi_typedarray_type want, const char *
 wrong : {
   char text[128];
   snprintf(text, sizeof text, "argument '%s' must be a %s", name,
-           want == napi_float32_array ? "Float32Array" : (want == napi_float64_array ? "Float64Array" : "Int32Array"));
+           want == napi_float32_array   ? "Float32Array"
+           : want == napi_float64_array ? "Float64Array"
+           : want == napi_uint8_array   ? "Uint8Array"
+                                        : "Int32Array");
   return throw_error(env, fn, text);
 }
 }

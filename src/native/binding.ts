@@ -62,6 +62,48 @@ export interface NativeAddon {
   dgesdd(m: number, n: number, a: F64, s: F64, u: F64, vt: F64): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /**
+   * Causal (grouped-query) attention over a batch: per (row b, head h), P = softmax(scale·Q·Kᵀ)
+   * with future and padded keys masked, O = P·V. q/k/v/out are (B·T, heads·HS) with leading dims;
+   * att (B, NH, T, T) receives P.
+   */
+  attentionForward(
+    B: number,
+    T: number,
+    NH: number,
+    NKV: number,
+    HS: number,
+    ldq: number,
+    ldk: number,
+    ldv: number,
+    ldo: number,
+    q: F32,
+    k: F32,
+    v: F32,
+    keyMask: Uint8Array,
+    out: F32,
+    att: F32,
+  ): void;
+  /** Backward of attentionForward: accumulates into dq, dk, dv (dout uses ldo). */
+  attentionBackward(
+    B: number,
+    T: number,
+    NH: number,
+    NKV: number,
+    HS: number,
+    ldq: number,
+    ldk: number,
+    ldv: number,
+    ldo: number,
+    q: F32,
+    k: F32,
+    v: F32,
+    att: F32,
+    dout: F32,
+    dq: F32,
+    dk: F32,
+    dv: F32,
+  ): void;
   /** y = gelu_tanh(x) elementwise; y may be x. */
   geluTanh(x: F32, y: F32): void;
   /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */

@@ -52,6 +52,7 @@ function splitQkv(
     kBias: bias.subarray(C, 2 * C),
     vBias: bias.subarray(2 * C, 3 * C),
     oBias: projBias,
+    fused: { weight: qkv, bias },
   };
 }
 

@@ -47,10 +47,18 @@ export class RopeTable {
   }
 
   /**
-   * Rotates every head of x (N, nHeads, headDim) in place by its token's position; `inverse`
-   * rotates by −angle, which is the backward (the rotation is orthogonal).
+   * Rotates every head of x (N rows of nHeads·headDim, `rowStride` apart) in place by its token's
+   * position; `inverse` rotates by −angle, which is the backward (the rotation is orthogonal).
    */
-  apply(x: Float32Array, positions: Int32Array, N: number, nHeads: number, headDim: number, inverse = false) {
+  apply(
+    x: Float32Array,
+    positions: Int32Array,
+    N: number,
+    nHeads: number,
+    headDim: number,
+    inverse = false,
+    rowStride = nHeads * headDim,
+  ) {
     let maxPos = 0;
     for (let n = 0; n < N; n++) if (positions[n] > maxPos) maxPos = positions[n];
     const { cos, sin } = this.tables(maxPos + 1);
@@ -60,7 +68,7 @@ export class RopeTable {
     for (let n = 0; n < N; n++) {
       const t = positions[n] * half;
       for (let h = 0; h < nHeads; h++) {
-        const base = (n * nHeads + h) * headDim;
+        const base = n * rowStride + h * headDim;
         for (let i = 0; i < half; i++) {
           const ia = base + (interleaved ? 2 * i : i);
           const ib = interleaved ? ia + 1 : ia + half;

@@ -1,8 +1,8 @@
 // The attention sublayer of a transformer block: q, k, v projections of the normalised input,
 // optional rotary embedding, causal (grouped-query) attention, output projection.
-// Shared by GPT-2 (fused c_attn split into q/k/v views, biases), GPT-J (partial interleaved
+// Shared by GPT-2 (fused c_attn: one GEMM for q, k and v, biases), GPT-J (partial interleaved
 // rotary, no biases) and Llama (rotate-half rotary, GQA).
-import { attentionBackward, attentionForward, type AttentionShape } from "./attention.js";
+import { attentionBackward, attentionForward, type AttentionShape, type AttentionStrides } from "./attention.js";
 import { linearBackward, linearForward } from "./linear.js";
 import type { RopeTable } from "./rope.js";
 import type { Batch } from "../types.js";
@@ -16,10 +16,17 @@ export interface AttentionWeights {
   kBias: Float32Array | null;
   vBias: Float32Array | null;
   oBias: Float32Array | null;
+  /**
+   * The q, k, v projections as one matrix ((NH + 2·NKV)·HS, C), rows [q; k; v], and its bias:
+   * when given, one GEMM computes all three (q/k/v above are then views into it, unused).
+   */
+  fused?: { weight: Float32Array; bias: Float32Array | null } | null;
 }
 
 /** Gradient buffers matching AttentionWeights (null entries are skipped). */
-export type AttentionGrads = { [K in keyof AttentionWeights]: Float32Array | null };
+export type AttentionGrads = {
+  [K in Exclude<keyof AttentionWeights, "fused">]: Float32Array | null;
+} & { fused?: AttentionWeights["fused"] };
 
 export interface AttentionDims {
   C: number;
@@ -29,6 +36,7 @@ export interface AttentionDims {
 }
 
 export interface AttentionSaved {
+  strides: AttentionStrides;
   q: Float32Array;
   k: Float32Array;
   v: Float32Array;
@@ -47,23 +55,39 @@ export function selfAttentionForward(
   const { B, T } = batch;
   const N = B * T;
   const { C, NH, NKV, HS } = dims;
-  const q = new Float32Array(N * NH * HS); // (N, NH·HS)
-  const k = new Float32Array(N * NKV * HS); // (N, NKV·HS)
-  const v = new Float32Array(N * NKV * HS);
-  linearForward(q, inp, w.q, w.qBias, N, C, NH * HS);
-  linearForward(k, inp, w.k, w.kBias, N, C, NKV * HS);
-  linearForward(v, inp, w.v, w.vBias, N, C, NKV * HS);
+  const { q, k, v, strides } = projectQkv(inp, w, dims, N);
   if (rope) {
-    rope.apply(q, batch.positions, N, NH, HS);
-    rope.apply(k, batch.positions, N, NKV, HS);
+    rope.apply(q, batch.positions, N, NH, HS, false, strides.ldq);
+    rope.apply(k, batch.positions, N, NKV, HS, false, strides.ldk);
   }
   const att = new Float32Array(B * NH * T * T); // (B, NH, T, T)
   const heads = new Float32Array(N * NH * HS); // (N, NH·HS)
   const shape: AttentionShape = { B, T, NH, NKV, HS };
-  attentionForward(heads, att, q, k, v, batch.mask, shape);
+  attentionForward(heads, att, q, k, v, batch.mask, shape, strides);
   const out = new Float32Array(N * C);
   linearForward(out, heads, w.o, w.oBias, N, NH * HS, C);
-  return { out, saved: { q, k, v, att, heads } };
+  return { out, saved: { strides, q, k, v, att, heads } };
+}
+
+/** q (N, NH·HS), k and v (N, NKV·HS): separate buffers, or views into one fused product. */
+function projectQkv(inp: Float32Array, w: AttentionWeights, dims: AttentionDims, N: number) {
+  const { C, NH, NKV, HS } = dims;
+  const Q = NH * HS;
+  const KV = NKV * HS;
+  if (w.fused) {
+    const width = Q + 2 * KV;
+    const qkv = new Float32Array(N * width); // (N, Q + 2·KV)
+    linearForward(qkv, inp, w.fused.weight, w.fused.bias, N, C, width);
+    const strides = { ldq: width, ldk: width, ldv: width, ldo: Q };
+    return { q: qkv, k: qkv.subarray(Q), v: qkv.subarray(Q + KV), strides };
+  }
+  const q = new Float32Array(N * Q);
+  const k = new Float32Array(N * KV);
+  const v = new Float32Array(N * KV);
+  linearForward(q, inp, w.q, w.qBias, N, C, Q);
+  linearForward(k, inp, w.k, w.kBias, N, C, KV);
+  linearForward(v, inp, w.v, w.vBias, N, C, KV);
+  return { q, k, v, strides: { ldq: Q, ldk: KV, ldv: KV, ldo: Q } };
 }
 
 /** Accumulates (+=) the gradient with respect to the sublayer input into dinp (N, C). */
@@ -83,16 +107,26 @@ export function selfAttentionBackward(
   const { C, NH, NKV, HS } = dims;
   const dheads = new Float32Array(N * NH * HS);
   linearBackward(dheads, g?.o ?? null, g?.oBias ?? null, dout, saved.heads, w.o, N, NH * HS, C);
-  const dq = new Float32Array(N * NH * HS);
-  const dk = new Float32Array(N * NKV * HS);
-  const dv = new Float32Array(N * NKV * HS);
   const shape: AttentionShape = { B, T, NH, NKV, HS };
-  attentionBackward(dq, dk, dv, dheads, saved.att, saved.q, saved.k, saved.v, shape, new Float32Array(T * T));
+  const Q = NH * HS;
+  const KV = NKV * HS;
+  const st = saved.strides;
+  const fusedWidth = Q + 2 * KV;
+  const dqkv = w.fused ? new Float32Array(N * fusedWidth) : null;
+  const dq = dqkv ?? new Float32Array(N * Q);
+  const dk = dqkv ? dqkv.subarray(Q) : new Float32Array(N * KV);
+  const dv = dqkv ? dqkv.subarray(Q + KV) : new Float32Array(N * KV);
+  attentionBackward(dq, dk, dv, dheads, saved.att, saved.q, saved.k, saved.v, shape, st);
   if (rope) {
-    rope.apply(dq, batch.positions, N, NH, HS, true);
-    rope.apply(dk, batch.positions, N, NKV, HS, true);
+    rope.apply(dq, batch.positions, N, NH, HS, true, st.ldq);
+    rope.apply(dk, batch.positions, N, NKV, HS, true, st.ldk);
   }
-  linearBackward(dinp, g?.q ?? null, g?.qBias ?? null, dq, inp, w.q, N, C, NH * HS);
-  linearBackward(dinp, g?.k ?? null, g?.kBias ?? null, dk, inp, w.k, N, C, NKV * HS);
-  linearBackward(dinp, g?.v ?? null, g?.vBias ?? null, dv, inp, w.v, N, C, NKV * HS);
+  if (w.fused && dqkv) {
+    const gf = g?.fused ?? null;
+    linearBackward(dinp, gf?.weight ?? null, gf?.bias ?? null, dqkv, inp, w.fused.weight, N, C, fusedWidth);
+    return;
+  }
+  linearBackward(dinp, g?.q ?? null, g?.qBias ?? null, dq, inp, w.q, N, C, Q);
+  linearBackward(dinp, g?.k ?? null, g?.kBias ?? null, dk, inp, w.k, N, C, KV);
+  linearBackward(dinp, g?.v ?? null, g?.vBias ?? null, dv, inp, w.v, N, C, KV);
 }

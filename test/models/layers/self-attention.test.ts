@@ -71,7 +71,7 @@ for (const [index, c] of CASES.entries()) {
     it("dinp", () => {
       checkGradient(loss, inp, dinp, { name: "dinp", rng, coords: 16 });
     });
-    for (const key of Object.keys(w) as (keyof AttentionWeights)[]) {
+    for (const key of Object.keys(w) as Exclude<keyof AttentionWeights, "fused">[]) {
       const param = w[key];
       if (!param) continue;
       // Without rotary, a key bias adds q·b to every score of a query row: softmax ignores it.
@@ -80,5 +80,43 @@ for (const [index, c] of CASES.entries()) {
         checkGradient(loss, param, g[key]!, { name: `d${key}`, rng, coords: 10, zeroGradient });
       });
     }
+  });
+}
+
+for (const rope of [null, new RopeTable(4, "half", 1000)]) {
+  describe(`self-attention backward, fused q/k/v projection (GPT-2 c_attn)${rope ? " with rotary" : ""}`, () => {
+    const rng = createRng(rope ? 905 : 904);
+    const dims = { C: 8, NH: 4, NKV: 2, HS: 4 };
+    const rows = (dims.NH + 2 * dims.NKV) * dims.HS;
+    const batch = paddedBatch(rng, PADDED_MASK, 10);
+    const N = batch.B * batch.T;
+    const fused = { weight: randn(rng, rows * dims.C, 0.4), bias: randn(rng, rows, 0.3) };
+    const w: AttentionWeights = { ...randomWeights(rng, dims, true), fused };
+    const inp = randn(rng, N * dims.C);
+    const r = randn(rng, N * dims.C);
+    const loss = () => project(selfAttentionForward(inp, w, dims, rope, batch).out, r);
+    const { saved } = selfAttentionForward(inp, w, dims, rope, batch);
+    const dinp = new Float32Array(N * dims.C);
+    const g: AttentionGrads = {
+      q: null,
+      k: null,
+      v: null,
+      qBias: null,
+      kBias: null,
+      vBias: null,
+      o: new Float32Array(w.o.length),
+      oBias: new Float32Array(dims.C),
+      fused: { weight: new Float32Array(fused.weight.length), bias: new Float32Array(rows) },
+    };
+    selfAttentionBackward(dinp, r, inp, saved, w, g, dims, rope, batch);
+    it("dinp", () => checkGradient(loss, inp, dinp, { name: "dinp", rng, coords: 16 }));
+    it("d fused weight", () => checkGradient(loss, fused.weight, g.fused!.weight, { name: "dW", rng, coords: 16 }));
+    it("d fused bias (q and v parts)", () =>
+      checkGradient(loss, fused.bias, g.fused!.bias!, {
+        name: "db",
+        rng,
+        coords: [0, 3, 9, 15, 24, 27, 31],
+      }));
+    it("do", () => checkGradient(loss, w.o, g.o!, { name: "do", rng, coords: 10 }));
   });
 }

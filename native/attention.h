@@ -1,0 +1,9 @@
+/* Batched causal attention entry points (attention.c). */
+#ifndef LOCEDIT_ATTENTION_H
+#define LOCEDIT_ATTENTION_H
+#include <node_api.h>
+
+napi_value js_attention_forward(napi_env env, napi_callback_info info);
+napi_value js_attention_backward(napi_env env, napi_callback_info info);
+
+#endif
