@@ -104,18 +104,18 @@ export class Gpt2Block implements Block {
     const mean1 = new Float32Array(N);
     const rstd1 = new Float32Array(N);
     layerNormForward(ln1, mean1, rstd1, x, get(p("ln_1.weight")), get(p("ln_1.bias")), N, C, eps);
-    const attn = selfAttentionForward(ln1, this.attentionWeights(get), this.dims, null, batch);
-    addDeltas(attn.out, deltas, "attn", T, C);
-    const r = new Float32Array(N * C); // (N, C) residual after attention
-    for (let i = 0; i < N * C; i++) r[i] = x[i] + attn.out[i];
+    // r (N, C) = x + attn(ln_1(x)), the output projection accumulating onto a copy of x
+    const attn = selfAttentionForward(ln1, this.attentionWeights(get), this.dims, null, batch, x.slice());
+    const r = attn.out;
+    addDeltas(r, deltas, "attn", T, C);
     const ln2 = new Float32Array(N * C);
     const mean2 = new Float32Array(N);
     const rstd2 = new Float32Array(N);
     layerNormForward(ln2, mean2, rstd2, r, get(p("ln_2.weight")), get(p("ln_2.bias")), N, C, eps);
-    const mlp = mlpForward(ln2, this.mlpWeights(get), N, C, F);
-    addDeltas(mlp.out, deltas, "mlp", T, C);
-    const out = mlp.out; // reuse: out = r + mlp
-    for (let i = 0; i < N * C; i++) out[i] += r[i];
+    // out (N, C) = r + mlp(ln_2(r)); deltas at the sublayer outputs add straight onto the sums
+    const mlp = mlpForward(ln2, this.mlpWeights(get), N, C, F, r.slice());
+    const out = mlp.out;
+    addDeltas(out, deltas, "mlp", T, C);
     addDeltas(out, deltas, "block", T, C);
     const saved: Saved = { x, ln1, mean1, rstd1, attn: attn.saved, r, ln2, mean2, rstd2, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };

@@ -92,13 +92,11 @@ export class GptjBlock implements Block {
       C,
       this.config.layerNormEpsilon,
     );
-    const attn = selfAttentionForward(ln, this.attentionWeights(get), this.dims, this.rope, batch);
-    addDeltas(attn.out, deltas, "attn", T, C);
-    const mlp = mlpForward(ln, this.mlpWeights(get), N, C, F);
-    addDeltas(mlp.out, deltas, "mlp", T, C);
-    const out = mlp.out; // out = x + attn + mlp
-    for (let i = 0; i < N * C; i++) out[i] += x[i] + attn.out[i];
-    addDeltas(out, deltas, "block", T, C);
+    // out (N, C) = x + attn(h) + mlp(h): both output projections accumulate onto a copy of x
+    const attn = selfAttentionForward(ln, this.attentionWeights(get), this.dims, this.rope, batch, x.slice());
+    const mlp = mlpForward(ln, this.mlpWeights(get), N, C, F, attn.out);
+    const out = mlp.out;
+    for (const site of ["attn", "mlp", "block"] as const) addDeltas(out, deltas, site, T, C);
     const saved: Saved = { x, ln, mean, rstd, attn: attn.saved, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };
   }

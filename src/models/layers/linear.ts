@@ -2,7 +2,10 @@
 // layout at load time), and its backward. Both go through OpenBLAS sgemm.
 import { native } from "../../native/binding.js";
 
-/** out (N, outF) = inp (N, inF) · weightᵀ (inF, outF) + bias. */
+/**
+ * out (N, outF) = inp (N, inF) · weightᵀ (inF, outF) + bias; with `accumulate`, out += that
+ * instead (a residual connection folded into the GEMM, as llm.c does).
+ */
 export function linearForward(
   out: Float32Array,
   inp: Float32Array,
@@ -11,11 +14,18 @@ export function linearForward(
   N: number,
   inF: number,
   outF: number,
+  accumulate = false,
 ): void {
-  if (bias) {
+  if (bias && accumulate) {
+    for (let n = 0; n < N; n++) {
+      const row = n * outF;
+      for (let o = 0; o < outF; o++) out[row + o] += bias[o];
+    }
+  } else if (bias) {
     for (let n = 0; n < N; n++) out.set(bias, n * outF);
   }
-  native.sgemm(false, true, N, outF, inF, 1, inp, 0, inF, weight, 0, inF, bias ? 1 : 0, out, 0, outF);
+  const beta = bias || accumulate ? 1 : 0;
+  native.sgemm(false, true, N, outF, inF, 1, inp, 0, inF, weight, 0, inF, beta, out, 0, outF);
 }
 
 /**

@@ -32,28 +32,33 @@ export interface MlpSaved {
   key: Float32Array;
 }
 
-/** Returns the MLP output (N, C) and the saved key (N, F). */
+/**
+ * Returns the MLP output (N, C) and the saved key (N, F). With `residual`, the output projection
+ * accumulates into it (in place) and `out` is residual + MLP.
+ */
 export function mlpForward(
   inp: Float32Array,
   w: MlpWeights,
   N: number,
   C: number,
   F: number,
+  residual?: Float32Array,
 ): { out: Float32Array; saved: MlpSaved } {
   const pre = new Float32Array(N * F);
   const key = new Float32Array(N * F);
-  const out = new Float32Array(N * C);
+  const out = residual ?? new Float32Array(N * C);
+  const accumulate = residual !== undefined;
   if (w.kind === "gelu") {
     linearForward(pre, inp, w.fcIn, w.fcInBias, N, C, F);
     geluForward(key, pre);
-    linearForward(out, key, w.fcOut, w.fcOutBias, N, F, C);
+    linearForward(out, key, w.fcOut, w.fcOutBias, N, F, C, accumulate);
     return { out, saved: { pre, up: null, key } };
   }
   const up = new Float32Array(N * F);
   linearForward(pre, inp, w.gate, w.gateBias, N, C, F);
   linearForward(up, inp, w.up, w.upBias, N, C, F);
   swigluForward(key, pre, up, N * F);
-  linearForward(out, key, w.down, w.downBias, N, F, C);
+  linearForward(out, key, w.down, w.downBias, N, F, C, accumulate);
   return { out, saved: { pre, up, key } };
 }
 

@@ -44,13 +44,17 @@ export interface AttentionSaved {
   heads: Float32Array;
 }
 
-/** Returns the attention output (N, C) before the residual add, and what the backward needs. */
+/**
+ * Returns the attention output (N, C) and what the backward needs. With `residual`, the output
+ * projection accumulates into it (in place) and `out` is residual + attention.
+ */
 export function selfAttentionForward(
   inp: Float32Array,
   w: AttentionWeights,
   dims: AttentionDims,
   rope: RopeTable | null,
   batch: Batch,
+  residual?: Float32Array,
 ): { out: Float32Array; saved: AttentionSaved } {
   const { B, T } = batch;
   const N = B * T;
@@ -64,8 +68,8 @@ export function selfAttentionForward(
   const heads = new Float32Array(N * NH * HS); // (N, NH·HS)
   const shape: AttentionShape = { B, T, NH, NKV, HS };
   attentionForward(heads, att, q, k, v, batch.mask, shape, strides);
-  const out = new Float32Array(N * C);
-  linearForward(out, heads, w.o, w.oBias, N, NH * HS, C);
+  const out = residual ?? new Float32Array(N * C);
+  linearForward(out, heads, w.o, w.oBias, N, NH * HS, C, residual !== undefined);
   return { out, saved: { strides, q, k, v, att, heads } };
 }
 

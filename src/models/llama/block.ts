@@ -92,17 +92,17 @@ export class LlamaBlock implements Block {
     const n1 = new Float32Array(N * C);
     const rstd1 = new Float32Array(N);
     rmsNormForward(n1, rstd1, x, get(p("input_layernorm.weight")), N, C, eps);
-    const attn = selfAttentionForward(n1, this.attentionWeights(get), this.dims, this.rope, batch);
-    addDeltas(attn.out, deltas, "attn", T, C);
-    const r = new Float32Array(N * C); // (N, C) residual after attention
-    for (let i = 0; i < N * C; i++) r[i] = x[i] + attn.out[i];
+    // r (N, C) = x + attn(rms_1(x)), the output projection accumulating onto a copy of x
+    const attn = selfAttentionForward(n1, this.attentionWeights(get), this.dims, this.rope, batch, x.slice());
+    const r = attn.out;
+    addDeltas(r, deltas, "attn", T, C);
     const n2 = new Float32Array(N * C);
     const rstd2 = new Float32Array(N);
     rmsNormForward(n2, rstd2, r, get(p("post_attention_layernorm.weight")), N, C, eps);
-    const mlp = mlpForward(n2, this.mlpWeights(get), N, C, F);
-    addDeltas(mlp.out, deltas, "mlp", T, C);
-    const out = mlp.out; // out = r + mlp
-    for (let i = 0; i < N * C; i++) out[i] += r[i];
+    // out (N, C) = r + mlp(rms_2(r)); deltas at the sublayer outputs add straight onto the sums
+    const mlp = mlpForward(n2, this.mlpWeights(get), N, C, F, r.slice());
+    const out = mlp.out;
+    addDeltas(out, deltas, "mlp", T, C);
     addDeltas(out, deltas, "block", T, C);
     const saved: Saved = { x, n1, rstd1, attn: attn.saved, r, n2, rstd2, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };
