@@ -3,7 +3,7 @@
     {
       "target_name": "locedit_fast_math",
       "type": "static_library",
-      "sources": ["native/fast/activations.c", "native/fast/softmax.c"],
+      "sources": ["native/fast/activations.c", "native/fast/softmax.c", "native/fast/norms.c"],
       "cflags": ["-O3", "-march=native", "-std=c11", "-ffast-math", "-fPIC", "-Wall", "-Wextra"]
     },
     {

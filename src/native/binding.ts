@@ -104,6 +104,35 @@ export interface NativeAddon {
     dk: F32,
     dv: F32,
   ): void;
+  /** LayerNorm over rows of C: out, mean (N), rstd (N) from inp (N·C), weight, bias (C). */
+  layerNormForward(
+    out: F32,
+    mean: F32,
+    rstd: F32,
+    inp: F32,
+    weight: F32,
+    bias: F32,
+    N: number,
+    C: number,
+    eps: number,
+  ): void;
+  /** Accumulates (+=) dinp and, when given, dweight and dbias. */
+  layerNormBackward(
+    dinp: F32,
+    dweight: F32 | null,
+    dbias: F32 | null,
+    dout: F32,
+    inp: F32,
+    weight: F32,
+    mean: F32,
+    rstd: F32,
+    N: number,
+    C: number,
+  ): void;
+  /** RMSNorm over rows of C: out and rstd (N) from inp (N·C) and weight (C). */
+  rmsNormForward(out: F32, rstd: F32, inp: F32, weight: F32, N: number, C: number, eps: number): void;
+  /** Accumulates (+=) dinp and, when given, dweight. */
+  rmsNormBackward(dinp: F32, dweight: F32 | null, dout: F32, inp: F32, weight: F32, rstd: F32, N: number, C: number): void;
   /** y = gelu_tanh(x) elementwise; y may be x. */
   geluTanh(x: F32, y: F32): void;
   /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */

@@ -1,5 +1,7 @@
 // LayerNorm (Ba et al. 2016): y = (x − mean) · rstd · w + b over the last dimension, with
 // rstd = 1/√(var + eps); forward saves mean and rstd per row for the backward (as llm.c does).
+// The loops run natively (native/fast/norms.c).
+import { native } from "../../native/binding.js";
 
 /** out, mean, rstd are outputs; inp (N, C). */
 export function layerNormForward(
@@ -13,21 +15,7 @@ export function layerNormForward(
   C: number,
   eps: number,
 ): void {
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += inp[row + c];
-    const m = sum / C;
-    let varSum = 0;
-    for (let c = 0; c < C; c++) {
-      const d = inp[row + c] - m;
-      varSum += d * d;
-    }
-    const s = 1 / Math.sqrt(varSum / C + eps);
-    for (let c = 0; c < C; c++) out[row + c] = (inp[row + c] - m) * s * weight[c] + bias[c];
-    mean[n] = m;
-    rstd[n] = s;
-  }
+  native.layerNormForward(out, mean, rstd, inp, weight, bias, N, C, eps);
 }
 
 /** Accumulates (+=) into dinp (N, C), dweight (C), dbias (C); dweight/dbias may be null. */
@@ -43,27 +31,5 @@ export function layerNormBackward(
   N: number,
   C: number,
 ): void {
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    const m = mean[n];
-    const s = rstd[n];
-    // Two reductions: mean of dnorm and mean of dnorm·norm, where dnorm = dout·w.
-    let dnormMean = 0;
-    let dnormNormMean = 0;
-    for (let c = 0; c < C; c++) {
-      const norm = (inp[row + c] - m) * s;
-      const dnorm = dout[row + c] * weight[c];
-      dnormMean += dnorm;
-      dnormNormMean += dnorm * norm;
-    }
-    dnormMean /= C;
-    dnormNormMean /= C;
-    for (let c = 0; c < C; c++) {
-      const norm = (inp[row + c] - m) * s;
-      const g = dout[row + c];
-      if (dbias) dbias[c] += g;
-      if (dweight) dweight[c] += norm * g;
-      dinp[row + c] += (g * weight[c] - dnormMean - norm * dnormNormMean) * s;
-    }
-  }
+  native.layerNormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
 }

@@ -1,4 +1,6 @@
 // RMSNorm (Zhang & Sennrich 2019), as in Llama: y = x · rstd · w with rstd = 1/√(mean(x²) + eps).
+// The loops run natively (native/fast/norms.c).
+import { native } from "../../native/binding.js";
 
 export function rmsNormForward(
   out: Float32Array,
@@ -9,14 +11,7 @@ export function rmsNormForward(
   C: number,
   eps: number,
 ): void {
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    let sq = 0;
-    for (let c = 0; c < C; c++) sq += inp[row + c] * inp[row + c];
-    const s = 1 / Math.sqrt(sq / C + eps);
-    for (let c = 0; c < C; c++) out[row + c] = inp[row + c] * s * weight[c];
-    rstd[n] = s;
-  }
+  native.rmsNormForward(out, rstd, inp, weight, N, C, eps);
 }
 
 /** Accumulates (+=) into dinp (N, C) and dweight (C, may be null). */
@@ -30,17 +25,5 @@ export function rmsNormBackward(
   N: number,
   C: number,
 ): void {
-  for (let n = 0; n < N; n++) {
-    const row = n * C;
-    const s = rstd[n];
-    // d(x·s)/dx = s·I − s³·x·xᵀ/C, applied to g = dout·w.
-    let gx = 0;
-    for (let c = 0; c < C; c++) gx += dout[row + c] * weight[c] * inp[row + c];
-    const k = (s * s * s * gx) / C;
-    for (let c = 0; c < C; c++) {
-      const x = inp[row + c];
-      if (dweight) dweight[c] += dout[row + c] * x * s;
-      dinp[row + c] += dout[row + c] * weight[c] * s - k * x;
-    }
-  }
+  native.rmsNormBackward(dinp, dweight, dout, inp, weight, rstd, N, C);
 }
