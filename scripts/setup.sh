@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
-npm ci --no-audit --no-fund
+npm ci --no-audit --no-fund --loglevel=notice
 npm run build:ts

@@ -27,8 +27,11 @@ export interface ForwardOptions {
   endLayer?: number;
   /** "all" (default), "none", or a list of positions */
   logits?: "all" | "none" | readonly LogitPosition[];
-  /** keep every activation the backward needs */
-  keepActivations?: boolean;
+  /**
+   * keep the activations the backward needs: true for every layer run, or only from a layer up
+   * (a backward that stops at layer l needs nothing below it)
+   */
+  keepActivations?: boolean | { fromLayer: number };
   /** layers whose block output and key to keep (always kept when keepActivations) */
   captureLayers?: readonly number[];
 }
@@ -125,7 +128,8 @@ export class CausalLM {
       throw new Error(`layer range [${startLayer}, ${endLayer}) is not within the model's ${L} layers`);
     const input = options.start ? options.start.hidden : this.embed(batch);
     const deltas = options.deltas ?? [];
-    const keep = options.keepActivations ?? false;
+    const keepOption = options.keepActivations ?? false;
+    const keepFrom = keepOption === true ? 0 : keepOption === false ? L : keepOption.fromLayer;
     const capture = new Set(options.captureLayers ?? []);
     const layers: (BlockOutput | undefined)[] = new Array(L);
     let x = input;
@@ -135,7 +139,7 @@ export class CausalLM {
         batch,
         deltas.filter((d) => d.layer === l),
       );
-      if (keep) layers[l] = out;
+      if (l >= keepFrom) layers[l] = out;
       else if (capture.has(l)) layers[l] = { out: out.out, key: out.key, saved: null };
       x = out.out;
     }
