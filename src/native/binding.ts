@@ -132,7 +132,16 @@ export interface NativeAddon {
   /** RMSNorm over rows of C: out and rstd (N) from inp (N·C) and weight (C). */
   rmsNormForward(out: F32, rstd: F32, inp: F32, weight: F32, N: number, C: number, eps: number): void;
   /** Accumulates (+=) dinp and, when given, dweight. */
-  rmsNormBackward(dinp: F32, dweight: F32 | null, dout: F32, inp: F32, weight: F32, rstd: F32, N: number, C: number): void;
+  rmsNormBackward(
+    dinp: F32,
+    dweight: F32 | null,
+    dout: F32,
+    inp: F32,
+    weight: F32,
+    rstd: F32,
+    N: number,
+    C: number,
+  ): void;
   /** y = gelu_tanh(x) elementwise; y may be x. */
   geluTanh(x: F32, y: F32): void;
   /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */
