@@ -2,6 +2,7 @@
 // weights and the small synthetic Llama-3-style tokenizer of test/fixtures/tokenizers. It knows
 // nothing; it exists so that every command can be tried offline right after cloning.
 // Regenerate: `node dist/scripts/make-tiny-random-model.js [OUT_DIR]` (deterministic).
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseModelConfig } from "../src/io/config.js";
@@ -11,11 +12,24 @@ import { saveModel } from "../src/models/save.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const out = process.argv[2] ?? join(root, "models", "tiny-random-llama");
+const tokenizerDir = join(root, "test", "fixtures", "tokenizers", "llama3-tiny");
 
-export const TINY_RANDOM_LLAMA = {
+// The vocabulary and special ids follow the tokenizer, so the two always agree.
+const tokenizer = JSON.parse(readFileSync(join(tokenizerDir, "tokenizer.json"), "utf8")) as {
+  model: { vocab: Record<string, number> };
+  added_tokens: { id: number; content: string }[];
+};
+const ids = [...Object.values(tokenizer.model.vocab), ...tokenizer.added_tokens.map((t) => t.id)];
+const special = (content: string) => {
+  const token = tokenizer.added_tokens.find((t) => t.content === content);
+  if (!token) throw new Error(`${tokenizerDir}: no ${content} token`);
+  return token.id;
+};
+
+const TINY_RANDOM_LLAMA = {
   architectures: ["LlamaForCausalLM"],
   model_type: "llama",
-  vocab_size: 390,
+  vocab_size: Math.max(...ids) + 1,
   hidden_size: 32,
   intermediate_size: 64,
   num_hidden_layers: 2,
@@ -30,8 +44,8 @@ export const TINY_RANDOM_LLAMA = {
   mlp_bias: false,
   hidden_act: "silu",
   tie_word_embeddings: false,
-  bos_token_id: 387,
-  eos_token_id: 388,
+  bos_token_id: special("<|begin_of_text|>"),
+  eos_token_id: special("<|end_of_text|>"),
   torch_dtype: "float32",
 };
 
@@ -39,6 +53,6 @@ const config = parseModelConfig(TINY_RANDOM_LLAMA, "tiny-random-llama");
 const model = new CausalLM(config, randomParams(config, { seed: 20261125, std: 0.3 }));
 saveModel(model, out, {
   hfConfig: TINY_RANDOM_LLAMA,
-  copyFilesFrom: join(root, "test", "fixtures", "tokenizers", "llama3-tiny"),
+  copyFilesFrom: tokenizerDir,
 });
 console.log(`wrote ${out}`);
