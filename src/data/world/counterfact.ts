@@ -1,0 +1,146 @@
+// CounterFact-format edit requests drawn from the fact world, with exactly CounterFact's field
+// names (Meng et al., "Locating and Editing Factual Associations in GPT", 2022). For a fact
+// (s, r, o): rewrite o into another object o* of r's object set; paraphrases are r's held-out
+// phrasings; neighbourhood prompts are other subjects with r = o (their answer must stay o);
+// attribute prompts are subjects with r = o* (what o* "looks like" for r).
+
+import type { Rng } from "../../util/random.js";
+import { pick, shuffled, streamRng } from "./rng.js";
+import { fillTemplate, relationById } from "./templates.js";
+import type { Fact, FactWorld, Relation, WorldObject } from "./types.js";
+
+export interface CounterFactRecord {
+  case_id: number;
+  pararel_idx?: number;
+  requested_rewrite: {
+    /** A training template with "{}" for the subject. */
+    prompt: string;
+    relation_id: string;
+    target_new: WorldObject;
+    target_true: WorldObject;
+    subject: string;
+  };
+  paraphrase_prompts: string[];
+  neighborhood_prompts: string[];
+  attribute_prompts: string[];
+  generation_prompts: string[];
+}
+
+export interface CounterfactOptions {
+  /** Number of records; throws if the world has fewer eligible facts. */
+  count: number;
+  /** Seed of the draw (which facts, which targets, which prompts); defaults to the world's seed. */
+  seed?: number;
+}
+
+/** Neighbourhood and attribute prompts per record, as in CounterFact. */
+export const PROMPTS_PER_GROUP = 10;
+/** Paraphrase prompts per record, as in CounterFact. */
+export const PARAPHRASES_PER_RECORD = 2;
+
+const GENERIC_GENERATION_TEMPLATES = [
+  "{} is known for",
+  "People who met {} say that",
+  "The story of {} began when",
+];
+
+/** Subjects (names) holding each object of each relation: relation id → object id → names. */
+function holdersIndex(facts: readonly Fact[]): Map<string, Map<string, string[]>> {
+  const index = new Map<string, Map<string, string[]>>();
+  for (const fact of facts) {
+    const byObject = index.get(fact.relationId) ?? new Map<string, string[]>();
+    index.set(fact.relationId, byObject);
+    const names = byObject.get(fact.object.id) ?? [];
+    byObject.set(fact.object.id, names);
+    names.push(fact.subject);
+  }
+  return index;
+}
+
+/**
+ * `count` distinct prompts "template filled with subject", spreading over as many subjects as
+ * possible: every subject gets one phrasing before any gets a second.
+ */
+function spreadPrompts(
+  rng: Rng,
+  subjects: readonly string[],
+  templates: readonly string[],
+  count: number,
+): string[] {
+  const order = shuffled(rng, subjects).map((subject) => ({ subject, templates: shuffled(rng, templates) }));
+  const prompts: string[] = [];
+  for (let round = 0; round < templates.length && prompts.length < count; round++) {
+    for (const { subject, templates: mine } of order) {
+      if (prompts.length === count) break;
+      prompts.push(fillTemplate(mine[round], subject));
+    }
+  }
+  return prompts;
+}
+
+interface Candidate {
+  fact: Fact;
+  relation: Relation;
+  neighbours: string[];
+  newTargets: WorldObject[];
+}
+
+/** Facts that can make a full record: enough neighbours and at least one target with enough holders. */
+function candidates(world: FactWorld): Candidate[] {
+  const holders = holdersIndex(world.facts);
+  const out: Candidate[] = [];
+  for (const fact of world.facts) {
+    const relation = relationById(world.relations, fact.relationId);
+    const perSubject = relation.trainTemplates.length;
+    const byObject = holders.get(fact.relationId) ?? new Map<string, string[]>();
+    const neighbours = (byObject.get(fact.object.id) ?? []).filter((name) => name !== fact.subject);
+    if (neighbours.length * perSubject < PROMPTS_PER_GROUP) continue;
+    const newTargets = relation.objects.filter(
+      (o) => o.id !== fact.object.id && (byObject.get(o.id) ?? []).length * perSubject >= PROMPTS_PER_GROUP,
+    );
+    if (newTargets.length === 0 || relation.heldoutTemplates.length < PARAPHRASES_PER_RECORD) continue;
+    out.push({ fact, relation, neighbours, newTargets });
+  }
+  return out;
+}
+
+/** How many records the world can supply. */
+export function eligibleRecordCount(world: FactWorld): number {
+  return candidates(world).length;
+}
+
+/** `count` CounterFact records with case ids 0…count−1, deterministic in (world, seed). */
+export function counterfactRecords(world: FactWorld, options: CounterfactOptions): CounterFactRecord[] {
+  const { count } = options;
+  const pool = candidates(world);
+  if (!Number.isInteger(count) || count < 0 || count > pool.length) {
+    throw new Error(
+      `counterfactRecords: count must be an integer in [0, ${pool.length}] for this world, got ${count}`,
+    );
+  }
+  const rng = streamRng(options.seed ?? world.seed, `counterfact-${world.seed}`);
+  const holders = holdersIndex(world.facts);
+  return shuffled(rng, pool)
+    .slice(0, count)
+    .map(({ fact, relation, neighbours, newTargets }, caseId) => {
+      const targetNew = pick(rng, newTargets);
+      const attributeSubjects = holders.get(relation.id)?.get(targetNew.id) ?? [];
+      const generation = [...relation.generationTemplates, pick(rng, GENERIC_GENERATION_TEMPLATES)];
+      return {
+        case_id: caseId,
+        requested_rewrite: {
+          prompt: pick(rng, relation.trainTemplates),
+          relation_id: relation.id,
+          target_new: { ...targetNew },
+          target_true: { ...fact.object },
+          subject: fact.subject,
+        },
+        paraphrase_prompts: shuffled(rng, relation.heldoutTemplates)
+          .slice(0, PARAPHRASES_PER_RECORD)
+          .map((t) => fillTemplate(t, fact.subject)),
+        neighborhood_prompts: spreadPrompts(rng, neighbours, relation.trainTemplates, PROMPTS_PER_GROUP),
+        attribute_prompts: spreadPrompts(rng, attributeSubjects, relation.trainTemplates, PROMPTS_PER_GROUP),
+        generation_prompts: generation.map((t) => fillTemplate(t, fact.subject)),
+      };
+    });
+}

@@ -1,0 +1,67 @@
+// Texts of the fact world. Training documents (one per line): every fact in every training
+// phrasing, a few biography paragraphs per subject built from training phrasings only, and filler
+// prose. The statistics corpus (for covariance statistics) mixes fresh biographies with fresh
+// filler. Held-out phrasings never appear in either.
+
+import type { Rng } from "../../util/random.js";
+import { fillerDocuments, fillerSentences } from "./filler.js";
+import { pick, shuffled, streamRng } from "./rng.js";
+import { acceptsPronoun, factSentence, factsBySubject, relationById, subjectPronoun } from "./templates.js";
+import type { Entity, Fact, FactWorld } from "./types.js";
+
+/** Biography paragraphs per subject in the training documents. */
+export const BIOGRAPHIES_PER_SUBJECT = 3;
+/** Filler sentences in the training documents. */
+export const TRAINING_FILLER_SENTENCES = 400;
+/** Filler sentences in the statistics corpus. */
+export const STATISTICS_FILLER_SENTENCES = 600;
+
+/** Every fact stated once in each training phrasing, in world order. */
+export function factStatements(world: FactWorld): string[] {
+  const out: string[] = [];
+  for (const fact of world.facts) {
+    for (const template of relationById(world.relations, fact.relationId).trainTemplates) {
+      out.push(factSentence(template, fact.subject, fact.object.str));
+    }
+  }
+  return out;
+}
+
+/**
+ * One biography paragraph: the subject's `facts` in random order, each in a random training phrasing;
+ * after the first sentence a template that opens with the subject may use the pronoun instead.
+ */
+export function biography(rng: Rng, world: FactWorld, entity: Entity, facts: readonly Fact[]): string {
+  const sentences = shuffled(rng, facts).map((fact, index) => {
+    const template = pick(rng, relationById(world.relations, fact.relationId).trainTemplates);
+    const usePronoun = index > 0 && acceptsPronoun(template) && rng.next() < 0.5;
+    return factSentence(template, usePronoun ? subjectPronoun(entity) : entity.name, fact.object.str);
+  });
+  return sentences.join(" ");
+}
+
+/** Training documents, one per line (no newline inside), in a seeded shuffled order. */
+export function worldTrainingDocuments(world: FactWorld): string[] {
+  const bioRng = streamRng(world.seed, "training-biographies");
+  const grouped = factsBySubject(world.facts);
+  const biographies = world.entities.flatMap((entity) =>
+    Array.from({ length: BIOGRAPHIES_PER_SUBJECT }, () =>
+      biography(bioRng, world, entity, grouped.get(entity.id) ?? []),
+    ),
+  );
+  const fillerRng = streamRng(world.seed, "training-filler");
+  const filler = fillerDocuments(fillerRng, fillerSentences(fillerRng, TRAINING_FILLER_SENTENCES));
+  const documents = [...factStatements(world), ...biographies, ...filler];
+  return shuffled(streamRng(world.seed, "training-order"), documents);
+}
+
+/** Plain text for covariance statistics: fresh biographies and filler, one document per line. */
+export function worldStatisticsCorpus(world: FactWorld): string {
+  const rng = streamRng(world.seed, "statistics");
+  const grouped = factsBySubject(world.facts);
+  const biographies = world.entities.map((entity) =>
+    biography(rng, world, entity, grouped.get(entity.id) ?? []),
+  );
+  const filler = fillerDocuments(rng, fillerSentences(rng, STATISTICS_FILLER_SENTENCES));
+  return shuffled(rng, [...biographies, ...filler]).join("\n") + "\n";
+}

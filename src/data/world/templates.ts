@@ -1,0 +1,46 @@
+// Filling relation templates: "{}" takes the subject (or, in biographies, a pronoun when the
+// template opens with the subject), and a fact sentence appends " <object>.".
+
+import type { Entity, Fact, Relation } from "./types.js";
+
+/** The template with its "{}" replaced by `subject`; throws unless there is exactly one "{}". */
+export function fillTemplate(template: string, subject: string): string {
+  const at = template.indexOf("{}");
+  if (at < 0 || template.indexOf("{}", at + 2) >= 0) {
+    throw new Error(`fact world: template "${template}" must hold exactly one "{}"`);
+  }
+  return template.slice(0, at) + subject + template.slice(at + 2);
+}
+
+/** A sentence stating the object: prompt + " " + object + ".". */
+export function factSentence(template: string, subject: string, object: string): string {
+  return `${fillTemplate(template, subject)} ${object}.`;
+}
+
+/** Whether a biography may put a pronoun for the subject: the template opens with "{} ". */
+export function acceptsPronoun(template: string): boolean {
+  return template.startsWith("{} ");
+}
+
+/** The capitalised subject pronoun of an entity ("He", "She", "It"). */
+export function subjectPronoun(entity: Entity): string {
+  return entity.pronoun.charAt(0).toUpperCase() + entity.pronoun.slice(1);
+}
+
+/** The relation with id `relationId`; throws if the world lacks it. */
+export function relationById(relations: readonly Relation[], relationId: string): Relation {
+  const relation = relations.find((r) => r.id === relationId);
+  if (relation === undefined) throw new Error(`fact world: unknown relation ${relationId}`);
+  return relation;
+}
+
+/** Facts grouped by subject id, in world order. */
+export function factsBySubject(facts: readonly Fact[]): Map<string, Fact[]> {
+  const groups = new Map<string, Fact[]>();
+  for (const fact of facts) {
+    const list = groups.get(fact.subjectId);
+    if (list === undefined) groups.set(fact.subjectId, [fact]);
+    else list.push(fact);
+  }
+  return groups;
+}
