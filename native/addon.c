@@ -25,6 +25,7 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("getNumThreads", js_get_num_threads),
       EXPORT("attentionForward", js_attention_forward),
       EXPORT("attentionBackward", js_attention_backward),
+      EXPORT("attentionIncremental", js_attention_incremental),
       KERNEL_EXPORTS
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

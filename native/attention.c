@@ -2,7 +2,9 @@
  * one call (Vaswani et al. 2017, eq. 1; GQA: Ainslie et al. 2023): per (batch row b, head h),
  *   S = scale·Q_bh·K_gᵀ,  P = causal_masked_softmax(S),  O_bh = P·V_g,  g = h / (NH / NKV).
  * Q, K, V, O are row-major (B·T, heads·HS) blocks with their own leading dimensions, so views into
- * a fused QKV buffer work too. The products go through OpenBLAS; the softmax is fast/softmax.c. */
+ * a fused QKV buffer work too. The products go through OpenBLAS; the softmax is fast/softmax.c.
+ * attentionIncremental is the inference-only rectangular case of a KV cache: Tq new queries per row
+ * over Tk = cached + new keys, query i standing at absolute index Tk − Tq + i. */
 #include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
@@ -128,5 +130,63 @@ napi_value js_attention_backward(napi_env env, napi_callback_info info) {
     }
   }
   free(scratch);
+  return undefined_value(env);
+}
+
+/* attentionIncremental(B, Tq, Tk, NH, NKV, HS, ldq, ldk, ldv, ldo, kvRows, q, k, v, keyMask, out):
+ * q (B·Tq, ldq) and out (B·Tq, ldo) hold the new tokens; k, v hold row b's Tk keys/values from
+ * row b·kvRows (a cache of capacity kvRows per batch row); keyMask is (B, kvRows). Query i of row b
+ * sees keys j ≤ Tk − Tq + i whose mask is 1. No probabilities are kept: there is no backward. */
+napi_value js_attention_incremental(napi_env env, napi_callback_info info) {
+  const char *fn = "attentionIncremental";
+  napi_value argv[16];
+  int64_t B, Tq, Tk, NH, NKV, HS, ldq, ldk, ldv, ldo, kvRows;
+  TypedView q, k, v, mask, out;
+  if (!get_args(env, info, 16, argv, fn) || !get_int(env, argv[0], fn, "B", &B) ||
+      !get_int(env, argv[1], fn, "Tq", &Tq) || !get_int(env, argv[2], fn, "Tk", &Tk) ||
+      !get_int(env, argv[3], fn, "NH", &NH) || !get_int(env, argv[4], fn, "NKV", &NKV) ||
+      !get_int(env, argv[5], fn, "HS", &HS) || !get_int(env, argv[6], fn, "ldq", &ldq) ||
+      !get_int(env, argv[7], fn, "ldk", &ldk) || !get_int(env, argv[8], fn, "ldv", &ldv) ||
+      !get_int(env, argv[9], fn, "ldo", &ldo) || !get_int(env, argv[10], fn, "kvRows", &kvRows))
+    return NULL;
+  const Dims d = {B, Tq, NH, NKV, HS, ldq, ldk, ldv, ldo}; /* T stands for Tq in the shared checks */
+  if (!check_dims(env, &d, fn)) return NULL;
+  if (Tk < Tq || kvRows < Tk) {
+    throw_error(env, fn, "need Tq <= Tk <= kvRows (the new tokens are the last Tq of the Tk keys)");
+    return NULL;
+  }
+  if (!get_view(env, argv[11], napi_float32_array, fn, "q", &q) ||
+      !get_view(env, argv[12], napi_float32_array, fn, "k", &k) ||
+      !get_view(env, argv[13], napi_float32_array, fn, "v", &v) ||
+      !get_view(env, argv[14], napi_uint8_array, fn, "keyMask", &mask) ||
+      !get_view(env, argv[15], napi_float32_array, fn, "out", &out))
+    return NULL;
+  const int64_t keyRows = (B - 1) * kvRows + Tk; /* from row 0's first key to row B−1's last */
+  if (!check_matrix(env, &q, 0, B * Tq, NH * HS, ldq, fn, "q") ||
+      !check_matrix(env, &k, 0, keyRows, NKV * HS, ldk, fn, "k") ||
+      !check_matrix(env, &v, 0, keyRows, NKV * HS, ldv, fn, "v") ||
+      !check_matrix(env, &out, 0, B * Tq, NH * HS, ldo, fn, "out") ||
+      !check_matrix(env, &mask, 0, B, Tk, kvRows, fn, "keyMask"))
+    return NULL;
+  float *scores = malloc((size_t)(Tq * Tk) * sizeof(float)); /* (Tq, Tk), reused per (b, h) */
+  if (!scores) {
+    throw_error(env, fn, "out of memory");
+    return NULL;
+  }
+  const float scale = 1.0f / sqrtf((float)HS);
+  const int64_t group = NH / NKV;
+  for (int64_t b = 0; b < B; b++) {
+    for (int64_t h = 0; h < NH; h++) {
+      const float *qb = (const float *)q.data + b * Tq * ldq + h * HS;
+      const float *kb = (const float *)k.data + b * kvRows * ldk + (h / group) * HS;
+      const float *vb = (const float *)v.data + b * kvRows * ldv + (h / group) * HS;
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)Tq, (int)Tk, (int)HS, scale, qb, (int)ldq, kb,
+                  (int)ldk, 0.0f, scores, (int)Tk);
+      causal_masked_softmax_offset(scores, (const uint8_t *)mask.data + b * kvRows, Tq, Tk, Tk - Tq);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)Tq, (int)HS, (int)Tk, 1.0f, scores, (int)Tk, vb,
+                  (int)ldv, 0.0f, (float *)out.data + b * Tq * ldo + h * HS, (int)ldo);
+    }
+  }
+  free(scores);
   return undefined_value(env);
 }

@@ -3,11 +3,13 @@
 //  - forward from the embedding or from a cached hidden state entering any layer,
 //  - delta hooks at a layer's attention output, MLP output or block output (ARCHITECTURE.md §2),
 //  - logits only at the positions asked for,
+//  - inference-only incremental forward of new tokens against a KV cache (generation),
 //  - backward from the logits to a chosen layer's hidden state / delta sites (editing), or all the
 //    way to every parameter (training).
 import { native } from "../native/binding.js";
 import { architectureFor, type Architecture } from "./architecture.js";
-import type { ModelConfig } from "./config.js";
+import { headDimOf, type ModelConfig } from "./config.js";
+import { KVCache } from "./kv-cache.js";
 import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
 import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
 import type { ParamSpec } from "./param-spec.js";
@@ -51,6 +53,35 @@ export interface ForwardTrace {
   /** (M, V) */
   logits: Float32Array;
   norm: { input: Float32Array; out: Float32Array; mean: Float32Array; rstd: Float32Array } | null;
+}
+
+/** New tokens for forwardIncremental: T per row for the cache's B rows (left padding allowed). */
+export interface IncrementalTokens {
+  B: number;
+  T: number;
+  /** (B·T) token ids; padding holds any valid id */
+  ids: Int32Array;
+  /** (B·T) 1 for real tokens, 0 for padding; default all 1 */
+  mask?: Uint8Array;
+}
+
+export interface IncrementalOptions {
+  /**
+   * "last" (default): each row's last new token; "all" new tokens; "none"; or positions among
+   * the new tokens (0 ≤ position < T)
+   */
+  logits?: "last" | "all" | "none" | readonly LogitPosition[];
+}
+
+export interface IncrementalResult {
+  /** the new tokens' position ids (B·T), continuing each cached row */
+  positions: Int32Array;
+  /** residual stream after the last block, new tokens only (B·T, C) */
+  hidden: Float32Array;
+  /** index (row·T + position) among the new tokens of each logits row */
+  logitRows: Int32Array;
+  /** (M, V) */
+  logits: Float32Array;
 }
 
 export interface BackwardOptions {
@@ -155,12 +186,53 @@ export class CausalLM {
       norm: null,
     };
     const want = options.logits ?? "all";
-    if (endLayer === L && want !== "none") this.head(trace, want);
+    if (endLayer === L && want !== "none") Object.assign(trace, this.head(x, batch.B, batch.T, want));
     return trace;
   }
 
-  private head(trace: ForwardTrace, want: "all" | readonly LogitPosition[]): void {
-    const { B, T } = trace.batch;
+  /** An empty KV cache for B rows of this model, with room for `capacity` positions before it grows. */
+  newKVCache(B: number, capacity?: number): KVCache {
+    return new KVCache({ B, numLayers: this.numLayers, kvWidth: this.kvWidth }, capacity);
+  }
+
+  /** Floats per position of one layer's cached keys: NKV · HS. */
+  get kvWidth(): number {
+    const c = this.config;
+    return (c.arch === "llama" ? c.numKeyValueHeads : c.numHeads) * headDimOf(c);
+  }
+
+  /**
+   * Inference only: runs T new tokens per row through every block, attending to the cached keys
+   * (causal among the new tokens, padding masked), appends their keys and values to the cache and
+   * computes logits where asked. Prefill is the first call (e.g. a whole left-padded prompt); a
+   * decoding step is T = 1. Equal to the full forward over the whole sequence at those positions.
+   */
+  forwardIncremental(tokens: IncrementalTokens, cache: KVCache, options: IncrementalOptions = {}): IncrementalResult {
+    const { B, T, ids } = tokens;
+    if (cache.B !== B || cache.numLayers !== this.numLayers || cache.kvWidth !== this.kvWidth)
+      throw new Error(
+        `KV cache (B ${cache.B}, ${cache.numLayers} layers, width ${cache.kvWidth}) does not fit ${B} rows ` +
+          `of this model (${this.numLayers} layers, width ${this.kvWidth})`,
+      );
+    if (ids.length !== B * T) throw new Error(`forwardIncremental: ${ids.length} token ids, expected B·T = ${B}·${T}`);
+    const mask = tokens.mask ?? new Uint8Array(B * T).fill(1);
+    const batch: Batch = { B, T, ids, mask, positions: cache.positionsFor(mask, T) };
+    let x = this.embed(batch); // checks ids and positions before the cache changes
+    cache.extend(mask, T);
+    for (const block of this.blocks) x = block.forwardIncremental(x, batch, cache);
+    const want = options.logits ?? "last";
+    const rows = want === "last" ? Array.from({ length: B }, (_, row) => ({ row, position: T - 1 })) : want;
+    const head = rows === "none" ? null : this.head(x, B, T, rows);
+    return {
+      positions: batch.positions,
+      hidden: x,
+      logitRows: head?.logitRows ?? new Int32Array(0),
+      logits: head?.logits ?? new Float32Array(0),
+    };
+  }
+
+  /** Final norm and LM head at the rows `want` of hidden (B·T, C). */
+  private head(hidden: Float32Array, B: number, T: number, want: "all" | readonly LogitPosition[]) {
     const C = this.config.hiddenSize;
     const V = this.config.vocabSize;
     const rows =
@@ -175,7 +247,7 @@ export class CausalLM {
           });
     const M = rows.length;
     const input = new Float32Array(M * C); // (M, C) selected rows of the final hidden state
-    for (let m = 0; m < M; m++) input.set(trace.hidden.subarray(rows[m] * C, rows[m] * C + C), m * C);
+    for (let m = 0; m < M; m++) input.set(hidden.subarray(rows[m] * C, rows[m] * C + C), m * C);
     const out = new Float32Array(M * C);
     const mean = new Float32Array(M);
     const rstd = new Float32Array(M);
@@ -214,9 +286,7 @@ export class CausalLM {
       0,
       V,
     );
-    trace.logitRows = rows;
-    trace.logits = logits;
-    trace.norm = { input, out, mean, rstd };
+    return { logitRows: rows, logits, norm: { input, out, mean, rstd } };
   }
 
   /** Backward from dlogits (M, V) of a trace made with keepActivations. */

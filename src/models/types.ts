@@ -1,6 +1,9 @@
 // Shared types of the model runtime: a padded batch, the edit-surface hooks (deltas added at a
 // layer's attention output, MLP output or block output), and the Block contract each
-// architecture implements (forward saving what its backward needs, llm.c style).
+// architecture implements (forward saving what its backward needs, llm.c style, and an
+// inference-only incremental forward against a KV cache).
+
+import type { KVCache } from "./kv-cache.js";
 
 /** A padded batch of B sequences of length T, flattened row-major to N = B·T tokens. */
 export interface Batch {
@@ -52,6 +55,12 @@ export interface Block {
   forward(x: Float32Array, batch: Batch, deltas: readonly DeltaHook[]): BlockOutput;
   /** grads: accumulate parameter gradients by name when given (full backward); null skips them. */
   backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients;
+  /**
+   * Inference only (KV cache): the block output (N, C) for the new tokens' residual stream x
+   * (N = B·T new tokens, positions in `tokens`), attending to the cached keys and storing its own.
+   * Keeps no activations and may overwrite x.
+   */
+  forwardIncremental(x: Float32Array, tokens: Batch, cache: KVCache): Float32Array;
 }
 
 /** Adds each hook of `site` to row (row·T + position) of x (N, C). */

@@ -104,6 +104,29 @@ export interface NativeAddon {
     dk: F32,
     dv: F32,
   ): void;
+  /**
+   * Inference-only attention of Tq new queries per row over Tk cached + new keys (a KV cache):
+   * q/out are (B·Tq, heads·HS); row b's keys/values start at row b·kvRows of k/v and its mask at
+   * b·kvRows of keyMask (B, kvRows). Query i sees keys j ≤ Tk − Tq + i whose mask is 1.
+   */
+  attentionIncremental(
+    B: number,
+    Tq: number,
+    Tk: number,
+    NH: number,
+    NKV: number,
+    HS: number,
+    ldq: number,
+    ldk: number,
+    ldv: number,
+    ldo: number,
+    kvRows: number,
+    q: F32,
+    k: F32,
+    v: F32,
+    keyMask: Uint8Array,
+    out: F32,
+  ): void;
   /** LayerNorm over rows of C: out, mean (N), rstd (N) from inp (N·C), weight, bias (C). */
   layerNormForward(
     out: F32,

@@ -1,6 +1,9 @@
 // Autoregressive generation: greedy (argmax) or seeded top-k sampling with temperature
-// (Fan et al. 2018), several prompts at once with left padding. Each step runs the model on
-// the whole sequence and computes logits only at each row's last position.
+// (Fan et al. 2018), several prompts at once with left padding. By default a KV cache makes each
+// step cost one token per row: the left-padded prompts are prefilled in one call, then every
+// step feeds each row's newest token (a finished row gets a masked pad). `useCache: false`
+// re-runs the whole sequence each step instead (the reference the cache is tested against).
+// Either way logits are computed only at each row's last position.
 import type { CausalLM } from "../models/causal-lm.js";
 import { createRng, type Rng } from "../util/random.js";
 import { makeBatch } from "./batch.js";
@@ -15,7 +18,12 @@ export interface GenerateOptions {
   padId?: number;
   /** called after each step with the number of steps done */
   onStep?: (step: number, total: number) => void;
+  /** incremental decoding with a KV cache (default true); false recomputes the whole sequence */
+  useCache?: boolean;
 }
+
+/** Logits (B, V) at each row's last token, for the sequences as they stand after `step` steps. */
+type NextLogits = (sequences: readonly number[][], step: number, done: readonly boolean[]) => Float32Array;
 
 /** New token ids for each prompt (prompts are not repeated in the output). */
 export function generate(
@@ -38,14 +46,17 @@ export function generate(
     );
   const rng = decoding.kind === "top-k" ? createRng(decoding.seed) : null;
   const stop = new Set(options.stopTokenIds ?? []);
+  const padId = options.padId ?? 0;
   const sequences = prompts.map((p) => [...p]);
   const outputs: number[][] = prompts.map(() => []);
   const done = prompts.map(() => false);
   const V = model.config.vocabSize;
+  const nextLogits =
+    options.useCache === false
+      ? recomputeEachStep(model, padId)
+      : cachedSteps(model, prompts.length, longest, padId);
   for (let step = 0; step < options.maxNewTokens && done.includes(false); step++) {
-    const batch = makeBatch(sequences, { padId: options.padId ?? 0, padSide: "left" });
-    const rows = sequences.map((_, row) => ({ row, position: batch.T - 1 }));
-    const { logits } = model.forward(batch, { logits: rows });
+    const logits = nextLogits(sequences, step, done);
     sequences.forEach((seq, b) => {
       if (done[b]) return;
       const row = logits.subarray(b * V, (b + 1) * V);
@@ -60,6 +71,32 @@ export function generate(
     options.onStep?.(step + 1, options.maxNewTokens);
   }
   return outputs;
+}
+
+/** The whole left-padded batch through the model at every step. */
+function recomputeEachStep(model: CausalLM, padId: number): NextLogits {
+  return (sequences) => {
+    const batch = makeBatch(sequences, { padId, padSide: "left" });
+    const rows = sequences.map((_, row) => ({ row, position: batch.T - 1 }));
+    return model.forward(batch, { logits: rows }).logits;
+  };
+}
+
+/**
+ * Step 0 prefills a cache sized for the whole run with the left-padded prompts; each later step
+ * feeds every row's newest token, a masked pad for finished rows (their logits are unused).
+ */
+function cachedSteps(model: CausalLM, B: number, capacity: number, padId: number): NextLogits {
+  const cache = model.newKVCache(B, capacity);
+  return (sequences, step, done) => {
+    if (step === 0) {
+      const { ids, mask, T } = makeBatch(sequences, { padId, padSide: "left" });
+      return model.forwardIncremental({ B, T, ids, mask }, cache).logits;
+    }
+    const ids = Int32Array.from(sequences, (seq, b) => (done[b] ? padId : seq[seq.length - 1]));
+    const mask = Uint8Array.from(done, (d) => (d ? 0 : 1));
+    return model.forwardIncremental({ B, T: 1, ids, mask }, cache).logits;
+  };
 }
 
 export function argmax(row: Float32Array): number {

@@ -1,12 +1,52 @@
 // Generation on the golden tiny models: greedy equals a step-by-step argmax of full forwards,
-// batched (left-padded) generation equals one-by-one, top-k is seeded and stays in the top k.
+// batched (left-padded) generation equals one-by-one, top-k is seeded and stays in the top k,
+// and the KV-cache path (the default) gives the same ids as recomputing every step.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadModel } from "../../src/models/load.js";
 import { makeBatch } from "../../src/runtime/batch.js";
-import { argmax, generate, sampleTopK } from "../../src/runtime/generate.js";
+import { argmax, generate, sampleTopK, type GenerateOptions } from "../../src/runtime/generate.js";
 import { createRng } from "../../src/util/random.js";
 import { fixtureDir } from "../models/golden-helpers.js";
+
+for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny", "llama-tiny-tied-rope3"]) {
+  describe(`generate with and without the KV cache on ${name}`, () => {
+    const model = loadModel(fixtureDir(name));
+    const prompts = [[3, 14, 15, 92, 65, 35, 89], [35, 89], [79, 32, 38], [1]];
+    const both = (options: GenerateOptions) => {
+      const steps: number[] = [];
+      const cached = generate(model, prompts, { ...options, onStep: (s) => steps.push(s) });
+      const recomputed = generate(model, prompts, { ...options, useCache: false });
+      return { cached, recomputed, steps };
+    };
+
+    it("greedy: identical ids for a left-padded batch", () => {
+      const { cached, recomputed, steps } = both({ maxNewTokens: 12 });
+      assert.deepEqual(cached, recomputed);
+      assert.deepEqual(
+        steps,
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
+    });
+
+    it("seeded top-k: identical ids", () => {
+      const decoding = { kind: "top-k", k: 8, seed: 21, temperature: 1.5 } as const;
+      const { cached, recomputed } = both({ maxNewTokens: 12, decoding });
+      assert.deepEqual(cached, recomputed);
+    });
+
+    it("rows that stop early leave the others unchanged", () => {
+      const free = generate(model, prompts, { maxNewTokens: 10, useCache: false });
+      const stopTokenIds = [free[1][1], free[2][3]];
+      const { cached, recomputed } = both({ maxNewTokens: 10, stopTokenIds });
+      assert.deepEqual(cached, recomputed);
+      assert.ok(
+        cached.some((ids) => ids.length < 10),
+        "some row stopped early",
+      );
+    });
+  });
+}
 
 for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny"]) {
   describe(`generate on ${name}`, () => {

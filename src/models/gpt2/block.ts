@@ -4,9 +4,11 @@
 import type { Gpt2Config } from "../config.js";
 import { layerNormBackward, layerNormForward } from "../layers/layernorm.js";
 import { mlpBackward, mlpForward, type GeluMlpWeights, type MlpSaved } from "../layers/mlp.js";
+import type { KVCache } from "../kv-cache.js";
 import {
   selfAttentionBackward,
   selfAttentionForward,
+  selfAttentionIncremental,
   type AttentionDims,
   type AttentionGrads,
   type AttentionSaved,
@@ -119,6 +121,23 @@ export class Gpt2Block implements Block {
     addDeltas(out, deltas, "block", T, C);
     const saved: Saved = { x, ln1, mean1, rstd1, attn: attn.saved, r, ln2, mean2, rstd2, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };
+  }
+
+  forwardIncremental(x: Float32Array, tokens: Batch, cache: KVCache): Float32Array {
+    const N = tokens.B * tokens.T;
+    const C = this.config.hiddenSize;
+    const eps = this.config.layerNormEpsilon;
+    const get = this.params;
+    const p = this.p;
+    const h = new Float32Array(N * C); // (N, C) ln_1(x), then ln_2(r)
+    const mean = new Float32Array(N);
+    const rstd = new Float32Array(N);
+    layerNormForward(h, mean, rstd, x, get(p("ln_1.weight")), get(p("ln_1.bias")), N, C, eps);
+    // r = x + attn(ln_1(x)), accumulated into x in place (nothing keeps it)
+    const w = this.attentionWeights(get);
+    const r = selfAttentionIncremental(h, w, this.dims, null, tokens, cache, this.layer, x);
+    layerNormForward(h, mean, rstd, r, get(p("ln_2.weight")), get(p("ln_2.bias")), N, C, eps);
+    return mlpForward(h, this.mlpWeights(get), N, C, this.config.intermediateSize, r).out;
   }
 
   backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients {

@@ -5,9 +5,11 @@ import type { GptjConfig } from "../config.js";
 import { layerNormBackward, layerNormForward } from "../layers/layernorm.js";
 import { mlpBackward, mlpForward, type GeluMlpWeights, type MlpSaved } from "../layers/mlp.js";
 import { RopeTable } from "../layers/rope.js";
+import type { KVCache } from "../kv-cache.js";
 import {
   selfAttentionBackward,
   selfAttentionForward,
+  selfAttentionIncremental,
   type AttentionDims,
   type AttentionSaved,
   type AttentionWeights,
@@ -99,6 +101,22 @@ export class GptjBlock implements Block {
     for (const site of ["attn", "mlp", "block"] as const) addDeltas(out, deltas, site, T, C);
     const saved: Saved = { x, ln, mean, rstd, attn: attn.saved, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };
+  }
+
+  forwardIncremental(x: Float32Array, tokens: Batch, cache: KVCache): Float32Array {
+    const N = tokens.B * tokens.T;
+    const C = this.config.hiddenSize;
+    const get = this.params;
+    const p = this.p;
+    const h = new Float32Array(N * C); // (N, C) ln_1(x)
+    const mean = new Float32Array(N);
+    const rstd = new Float32Array(N);
+    const eps = this.config.layerNormEpsilon;
+    layerNormForward(h, mean, rstd, x, get(p("ln_1.weight")), get(p("ln_1.bias")), N, C, eps);
+    // out = x + attn(h) + mlp(h), both projections accumulating into x in place
+    const w = this.attentionWeights(get);
+    selfAttentionIncremental(h, w, this.dims, this.rope, tokens, cache, this.layer, x);
+    return mlpForward(h, this.mlpWeights(get), N, C, this.config.intermediateSize, x).out;
   }
 
   backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients {

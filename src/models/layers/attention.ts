@@ -1,7 +1,8 @@
 // Causal scaled dot-product attention (Vaswani et al. 2017, eq. 1): softmax(Q·Kᵀ/√d + M)·V with
 // M masking future keys and padded keys. Grouped-query attention (Ainslie et al. 2023): query head
 // h reads key/value head ⌊h / (NH/NKV)⌋. The whole batch runs in one native call
-// (native/attention.c): sgemm per (b, h) and a vectorised masked softmax.
+// (native/attention.c): sgemm per (b, h) and a vectorised masked softmax. The incremental form
+// (a KV cache) runs Tq new queries over Tk cached + new keys, inference only.
 import { native } from "../../native/binding.js";
 
 export interface AttentionShape {
@@ -66,4 +67,39 @@ export function attentionBackward(
   const { B, T, NH, NKV, HS } = shape;
   const { ldq, ldk, ldv, ldo } = strides;
   native.attentionBackward(B, T, NH, NKV, HS, ldq, ldk, ldv, ldo, q, k, v, att, dout, dq, dk, dv);
+}
+
+/** Sizes of an incremental attention: Tq new queries per row over Tk keys, the last Tq of them new. */
+export interface IncrementalAttentionShape {
+  B: number;
+  Tq: number;
+  Tk: number;
+  NH: number;
+  NKV: number;
+  HS: number;
+}
+
+/** Keys, values (B, kvRows, NKV·HS) and key mask (B, kvRows) of a cache with room for kvRows per row. */
+export interface CachedKeys {
+  keys: Float32Array;
+  values: Float32Array;
+  mask: Uint8Array;
+  kvRows: number;
+}
+
+/**
+ * out (B·Tq, NH·HS) = attention of q (B·Tq, rows ldq apart) over the first Tk cached keys and
+ * values of each row, query i standing at absolute index Tk − Tq + i (causal, padding masked).
+ */
+export function attentionIncremental(
+  out: Float32Array,
+  q: Float32Array,
+  ldq: number,
+  cached: CachedKeys,
+  shape: IncrementalAttentionShape,
+): void {
+  const { B, Tq, Tk, NH, NKV, HS } = shape;
+  const KV = NKV * HS;
+  const { keys, values, mask, kvRows } = cached;
+  native.attentionIncremental(B, Tq, Tk, NH, NKV, HS, ldq, KV, KV, NH * HS, kvRows, q, keys, values, mask, out);
 }

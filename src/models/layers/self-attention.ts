@@ -2,9 +2,16 @@
 // optional rotary embedding, causal (grouped-query) attention, output projection.
 // Shared by GPT-2 (fused c_attn: one GEMM for q, k and v, biases), GPT-J (partial interleaved
 // rotary, no biases) and Llama (rotate-half rotary, GQA).
-import { attentionBackward, attentionForward, type AttentionShape, type AttentionStrides } from "./attention.js";
+import {
+  attentionBackward,
+  attentionForward,
+  attentionIncremental,
+  type AttentionShape,
+  type AttentionStrides,
+} from "./attention.js";
 import { linearBackward, linearForward } from "./linear.js";
 import type { RopeTable } from "./rope.js";
+import type { KVCache } from "../kv-cache.js";
 import type { Batch } from "../types.js";
 
 export interface AttentionWeights {
@@ -71,6 +78,38 @@ export function selfAttentionForward(
   const out = residual ?? new Float32Array(N * C);
   linearForward(out, heads, w.o, w.oBias, N, NH * HS, C, residual !== undefined);
   return { out, saved: { strides, q, k, v, att, heads } };
+}
+
+/**
+ * Inference only: attention of the new tokens (inp: B·T rows, T per row, positions in `tokens`)
+ * over the cached keys and their own. Stores their rotated keys and values in layer `layer` of
+ * the cache (which `extend` has already grown by T), then accumulates the output projection into
+ * `residual` (N, C) in place and returns it.
+ */
+export function selfAttentionIncremental(
+  inp: Float32Array,
+  w: AttentionWeights,
+  dims: AttentionDims,
+  rope: RopeTable | null,
+  tokens: Batch,
+  cache: KVCache,
+  layer: number,
+  residual: Float32Array,
+): Float32Array {
+  const { B, T } = tokens;
+  const N = B * T;
+  const { C, NH, NKV, HS } = dims;
+  const { q, k, v, strides } = projectQkv(inp, w, dims, N);
+  if (rope) {
+    rope.apply(q, tokens.positions, N, NH, HS, false, strides.ldq);
+    rope.apply(k, tokens.positions, N, NKV, HS, false, strides.ldk);
+  }
+  cache.store(layer, k, strides.ldk, v, strides.ldv, T);
+  const heads = new Float32Array(N * NH * HS); // (N, NH·HS)
+  const shape = { B, Tq: T, Tk: cache.length, NH, NKV, HS };
+  attentionIncremental(heads, q, strides.ldq, cache.layer(layer), shape);
+  linearForward(residual, heads, w.o, w.oBias, N, NH * HS, C, true);
+  return residual;
 }
 
 /** q (N, NH·HS), k and v (N, NKV·HS): separate buffers, or views into one fused product. */

@@ -5,9 +5,11 @@ import type { LlamaConfig } from "../config.js";
 import { mlpBackward, mlpForward, type GluMlpWeights, type MlpSaved } from "../layers/mlp.js";
 import { rmsNormBackward, rmsNormForward } from "../layers/rmsnorm.js";
 import { RopeTable } from "../layers/rope.js";
+import type { KVCache } from "../kv-cache.js";
 import {
   selfAttentionBackward,
   selfAttentionForward,
+  selfAttentionIncremental,
   type AttentionDims,
   type AttentionSaved,
   type AttentionWeights,
@@ -106,6 +108,22 @@ export class LlamaBlock implements Block {
     addDeltas(out, deltas, "block", T, C);
     const saved: Saved = { x, n1, rstd1, attn: attn.saved, r, n2, rstd2, mlp: mlp.saved };
     return { out, key: mlp.saved.key, saved };
+  }
+
+  forwardIncremental(x: Float32Array, tokens: Batch, cache: KVCache): Float32Array {
+    const N = tokens.B * tokens.T;
+    const C = this.config.hiddenSize;
+    const eps = this.config.rmsNormEps;
+    const get = this.params;
+    const p = this.p;
+    const h = new Float32Array(N * C); // (N, C) rms_1(x), then rms_2(r)
+    const rstd = new Float32Array(N);
+    rmsNormForward(h, rstd, x, get(p("input_layernorm.weight")), N, C, eps);
+    // r = x + attn(rms_1(x)), accumulated into x in place (nothing keeps it)
+    const w = this.attentionWeights(get);
+    const r = selfAttentionIncremental(h, w, this.dims, this.rope, tokens, cache, this.layer, x);
+    rmsNormForward(h, rstd, r, get(p("post_attention_layernorm.weight")), N, C, eps);
+    return mlpForward(h, this.mlpWeights(get), N, C, this.config.intermediateSize, r).out;
   }
 
   backward(dout: Float32Array, fwd: BlockOutput, batch: Batch, grads: ParamLookup | null): BlockGradients {
