@@ -7,14 +7,17 @@ softmax attention by explicit matmuls (F.scaled_dot_product_attention needs torc
 
 Arguments (one JSON string): {"config": {vocabSize, hiddenSize, numLayers, numHeads,
 intermediateSize, maxPositions, layerNormEpsilon}, "B", "T", "threads", "warmup", "reps",
-"modes": ["forward", "backward"], "delta": {"layer", "row", "position"},
-"loss": [[row, position, target], ...]}.
+"modes": ["forward", "backward", "generate"], "delta": {"layer", "row", "position"},
+"loss": [[row, position, target], ...], "generate": {"promptLength", "newTokens"}}.
 
 forward: torch.no_grad(), logits at every position (B, T, V); seconds per forward.
 backward: parameters frozen; a delta vector (requires_grad) added to block `layer`'s output at
 (row, position); hidden states gathered at the loss positions, then ln_f, LM head and summed
 cross-entropy; loss.backward() reaches the delta through the blocks above it. Reports the
 median seconds of loss.backward() alone and of forward + backward.
+generate: torch.no_grad(), greedy, batch 1: the prompt in one pass, then one token per pass with
+past keys/values per block (concatenated with torch.cat, as Hugging Face's DynamicCache);
+logits only at the last position; seconds per whole generation.
 """
 
 import math
@@ -49,22 +52,32 @@ class Block(nn.Module):
         causal = torch.tril(torch.ones(max_positions, max_positions, dtype=torch.bool))
         self.register_buffer("causal", causal.view(1, 1, max_positions, max_positions))
 
-    def attn(self, x):
+    def attn(self, x, past=None):
+        """Attention output and this block's keys/values so far (past ones first)."""
         B, T, C = x.shape
         HS = C // self.NH
         q, k, v = self.c_attn(x).split(C, dim=2)
         q = q.view(B, T, self.NH, HS).transpose(1, 2)  # (B, NH, T, HS)
         k = k.view(B, T, self.NH, HS).transpose(1, 2)
         v = v.view(B, T, self.NH, HS).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(HS))  # (B, NH, T, T)
-        att = att.masked_fill(~self.causal[:, :, :T, :T], float("-inf"))
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)  # (B, NH, P + T, HS)
+            v = torch.cat([past[1], v], dim=2)
+        P = k.shape[2] - T
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(HS))  # (B, NH, T, P + T)
+        att = att.masked_fill(~self.causal[:, :, P : P + T, : P + T], float("-inf"))
         att = F.softmax(att, dim=-1)
         y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
-        return self.attn_proj(y)
+        return self.attn_proj(y), (k, v)
+
+    def step(self, x, past=None):
+        """The block on new tokens x after cached ones: output and keys/values so far."""
+        a, present = self.attn(self.ln_1(x), past)
+        x = x + a
+        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh")), present
 
     def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+        return self.step(x)[0]
 
 
 class GPT2(nn.Module):
@@ -93,6 +106,21 @@ class GPT2(nn.Module):
         if select is not None:
             x = x[select[0], select[1]]  # (M, C): only the rows the loss reads
         return self.ln_f(x) @ self.wte.weight.T  # tied head: (B, T, V) or (M, V)
+
+    def generate(self, idx, new_tokens):
+        """Greedy ids (B, new_tokens) after idx (B, T): prefill, then one token per pass."""
+        past = [None] * len(self.h)
+        out = []
+        start = 0
+        for _ in range(new_tokens):
+            T = idx.shape[1]
+            x = self.wte(idx) + self.wpe(torch.arange(start, start + T))
+            for i, block in enumerate(self.h):
+                x, past[i] = block.step(x, past[i])
+            idx = (self.ln_f(x[:, -1]) @ self.wte.weight.T).argmax(-1, keepdim=True)  # (B, 1)
+            out.append(idx)
+            start += T
+        return torch.cat(out, dim=1)
 
 
 def main():
@@ -136,6 +164,15 @@ def main():
         results["backward"] = statistics.median(backward_times)
         results["forwardBackward"] = statistics.median(total_times)
         results["deltaGradNorm"] = float(vector.grad.norm())
+    if "generate" in spec["modes"]:
+        g = spec["generate"]
+        prompt = torch.randint(0, cfg["vocabSize"], (1, g["promptLength"]))
+
+        def generate():
+            with torch.no_grad():
+                model.generate(prompt, g["newTokens"])
+
+        results["generate"] = median_seconds(generate, warmup, reps)
     answer(results, environment(torch=torch.__version__, torchThreads=torch.get_num_threads()))
 
 
