@@ -5,7 +5,26 @@
 #include "ops.h"
 
 /* op(A) is m x k: A itself is m x k, or k x m when transposed. */
-#define DEFINE_GEMM(NAME, TYPE, ARRAY, CALL)                                                              \
+/* A product with one row (m = 1, every decoding step) or one column (n = 1) runs as a GEMV:
+ * OpenBLAS 0.3.21's GEMM is several times slower than its GEMV on such shapes.
+ *   m = 1: cᵀ = alpha·op(B)ᵀ·op(A)ᵀ + beta·cᵀ, with op(A)ᵀ read with stride (transA ? lda : 1);
+ *   n = 1: c  = alpha·op(A)·op(B) + beta·c, with op(B) read with stride (transB ? 1 : ldb) and
+ *          c written with stride ldc. */
+#define GEMM_AS_GEMV(GEMV, TYPE)                                                                           \
+  if (m == 1 && k > 0) {                                                                                   \
+    GEMV(CblasRowMajor, tb ? CblasNoTrans : CblasTrans, tb ? (int)n : (int)k, tb ? (int)k : (int)n,       \
+         (TYPE)alpha, (TYPE *)b.data + bOff, (int)ldb, (TYPE *)a.data + aOff, ta ? (int)lda : 1, (TYPE)beta, \
+         (TYPE *)c.data + cOff, 1);                                                                        \
+    return undefined_value(env);                                                                           \
+  }                                                                                                        \
+  if (n == 1 && k > 0) {                                                                                   \
+    GEMV(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, ta ? (int)k : (int)m, ta ? (int)m : (int)k,       \
+         (TYPE)alpha, (TYPE *)a.data + aOff, (int)lda, (TYPE *)b.data + bOff, tb ? 1 : (int)ldb, (TYPE)beta, \
+         (TYPE *)c.data + cOff, (int)ldc);                                                                 \
+    return undefined_value(env);                                                                           \
+  }
+
+#define DEFINE_GEMM(NAME, TYPE, ARRAY, CALL, GEMV)                                                              \
   napi_value NAME(napi_env env, napi_callback_info info) {                                                \
     const char *fn = JS_NAME(NAME);                                                                       \
     napi_value argv[16];                                                                                  \
@@ -29,14 +48,15 @@
         !check_matrix(env, &c, cOff, m, n, ldc, fn, "c"))                                              \
       return NULL;                                                                                        \
     if (m == 0 || n == 0) return undefined_value(env);                                                    \
+    GEMM_AS_GEMV(GEMV, TYPE)                                                                              \
     CALL(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,   \
          (int)k, (TYPE)alpha, (TYPE *)a.data + aOff, (int)lda, (TYPE *)b.data + bOff, (int)ldb, (TYPE)beta, \
          (TYPE *)c.data + cOff, (int)ldc);                                                                \
     return undefined_value(env);                                                                          \
   }
 
-DEFINE_GEMM(js_sgemm, float, napi_float32_array, cblas_sgemm)
-DEFINE_GEMM(js_dgemm, double, napi_float64_array, cblas_dgemm)
+DEFINE_GEMM(js_sgemm, float, napi_float32_array, cblas_sgemm, cblas_sgemv)
+DEFINE_GEMM(js_dgemm, double, napi_float64_array, cblas_dgemm, cblas_dgemv)
 
 /* Without trans, A is n x k and C = alpha·A·Aᵀ; with trans, A is k x n and C = alpha·Aᵀ·A.
  * BLAS fills the upper triangle; the lower one is mirrored so C is a plain symmetric matrix. */

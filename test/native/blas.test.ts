@@ -19,9 +19,15 @@ const dtypes: Array<{ name: string; ArrayType: FloatArrayConstructor }> = [
   { name: "f64", ArrayType: Float64Array },
 ];
 
-/** [m, n, k] triples: degenerate, non-square, and one large enough to take OpenBLAS's blocked path. */
+/**
+ * [m, n, k] triples: degenerate, non-square, one-row and one-column products (which the addon runs
+ * as GEMV), and one large enough to take OpenBLAS's blocked path.
+ */
 const gemmShapes: Array<[number, number, number]> = [
   [1, 1, 1],
+  [1, 37, 19],
+  [23, 1, 15],
+  [1, 300, 64],
   [3, 5, 7],
   [17, 4, 9],
   [2, 31, 1],
