@@ -13,6 +13,8 @@ import type { Entity, Fact, FactWorld } from "./types.js";
 export const BIOGRAPHIES_PER_SUBJECT = 3;
 /** Filler sentences in the training documents. */
 export const TRAINING_FILLER_SENTENCES = 400;
+/** Biography paragraphs per subject in the statistics corpus (fresh draws, not the training ones). */
+export const STATISTICS_BIOGRAPHIES_PER_SUBJECT = 2;
 /** Filler sentences in the statistics corpus. */
 export const STATISTICS_FILLER_SENTENCES = 600;
 
@@ -59,8 +61,10 @@ export function worldTrainingDocuments(world: FactWorld): string[] {
 export function worldStatisticsCorpus(world: FactWorld): string {
   const rng = streamRng(world.seed, "statistics");
   const grouped = factsBySubject(world.facts);
-  const biographies = world.entities.map((entity) =>
-    biography(rng, world, entity, grouped.get(entity.id) ?? []),
+  const biographies = world.entities.flatMap((entity) =>
+    Array.from({ length: STATISTICS_BIOGRAPHIES_PER_SUBJECT }, () =>
+      biography(rng, world, entity, grouped.get(entity.id) ?? []),
+    ),
   );
   const filler = fillerDocuments(rng, fillerSentences(rng, STATISTICS_FILLER_SENTENCES));
   return shuffled(rng, [...biographies, ...filler]).join("\n") + "\n";
