@@ -1,8 +1,8 @@
 // The relations of the fact world: Wikidata property ids as in CounterFact, the subject kinds each
 // applies to, where its objects come from, and its phrasings. Every template has one "{}" for the
 // subject and ends where the object goes. Training templates feed the training text; held-out
-// templates are paraphrases used only to measure generalisation, so none of them may appear in
-// (or be built from) a training phrasing's wording.
+// templates are paraphrases used only to measure generalisation: the fixed wording of each (its
+// longest part around "{}") must never occur in any training text, which a test checks.
 
 import type { EntityKind } from "./types.js";
 
