@@ -4,11 +4,13 @@ import { UsageError } from "./args.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
+import { trainCommand } from "./commands/train.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
   generate: { run: generateCommand, about: "continue a prompt (greedy or seeded top-k)" },
   logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
   inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
+  train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
 };
 
 function usage(): string {
