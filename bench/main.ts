@@ -9,12 +9,14 @@ import { loadMemoryRows } from "./load-memory.js";
 import { makeContext, parseOptions, type BenchContext } from "./options.js";
 import { formatJson, formatTable, type Row } from "./report.js";
 import { sgemmRows } from "./sgemm.js";
+import { trainRows } from "./train.js";
 import { now } from "./timing.js";
 
 const GROUPS: { title: string; run: (ctx: BenchContext) => Row[] }[] = [
   { title: "sgemm", run: sgemmRows },
   { title: "gpt2-124M forward / backward", run: gpt2Rows },
   { title: "checkpoint loading", run: loadMemoryRows },
+  { title: "training", run: trainRows },
 ];
 
 function main(): void {

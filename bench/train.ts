@@ -1,0 +1,83 @@
+// Training-step row: one optimisation step (forward keeping activations, mean next-token
+// cross-entropy, full backward to every parameter, global-norm clipping, AdamW) of a small GPT-2
+// (4 layers, d 128, 4 heads, vocabulary 2048, tied head) on 16 random rows of 64 tokens, in
+// tokens/s, beside the same step in PyTorch (bench/python/train_torch.py) with the same threads.
+import { CausalLM } from "../src/models/causal-lm.js";
+import { AdamW } from "../src/training/adamw.js";
+import { makeTrainingBatch } from "../src/training/data.js";
+import { GradientBuffers } from "../src/training/gradients.js";
+import { configForShape, initialParams } from "../src/training/model-setup.js";
+import { optimizedTensors } from "../src/training/trainer.js";
+import { trainStep } from "../src/training/train-step.js";
+import { createRng } from "../src/util/random.js";
+import { runPythonBaseline } from "./baselines.js";
+import type { BenchContext } from "./options.js";
+import { makeRow, type Row } from "./report.js";
+import { medianSeconds } from "./timing.js";
+
+const B = 16;
+const T = 64;
+const SHAPE = { arch: "gpt2" as const, layers: 4, dim: 128, heads: 4, maxPositions: T };
+const VOCAB = 2048;
+const LR = 1e-3;
+const NAME = "train step gpt2 4x128 (16x64)";
+export const TRAIN_ROW_NAMES = [NAME];
+
+export function trainRows(ctx: BenchContext): Row[] {
+  if (!ctx.selected(NAME)) return [];
+  const config = configForShape(SHAPE, VOCAB, { bos: 0, eos: 0 });
+  const model = new CausalLM(config, initialParams(config, 1));
+  const grads = new GradientBuffers(model);
+  const optimizer = new AdamW(optimizedTensors(model), {
+    beta1: 0.9,
+    beta2: 0.95,
+    eps: 1e-8,
+    weightDecay: 0.1,
+  });
+  const rng = createRng(2);
+  const rows = Array.from({ length: B }, () => Int32Array.from({ length: T + 1 }, () => rng.int(VOCAB)));
+  const data = makeTrainingBatch(rows, 0);
+  const reps = ctx.quick ? { warmup: 1, reps: 3 } : { warmup: 3, reps: 10 };
+  ctx.log(`  ${NAME}: locedit`);
+  const ours = medianSeconds(() => {
+    const { loss } = trainStep(model, data, grads, optimizer, LR, 1);
+    if (!Number.isFinite(loss)) throw new Error(`bench: training loss ${loss}`);
+  }, reps);
+  ctx.log(`  ${NAME}: PyTorch baseline`);
+  const baseline = runPythonBaseline<{ step: number }>(
+    "train_torch.py",
+    {
+      config: {
+        vocabSize: VOCAB,
+        hiddenSize: config.hiddenSize,
+        numLayers: config.numLayers,
+        numHeads: config.numHeads,
+        intermediateSize: config.intermediateSize,
+        maxPositions: config.maxPositions,
+        layerNormEpsilon: 1e-5,
+      },
+      B,
+      T,
+      threads: ctx.threads,
+      lr: LR,
+      ...reps,
+    },
+    ctx.threads,
+    600,
+  );
+  if (baseline.ok) ctx.environments.push(`PyTorch (train): ${JSON.stringify(baseline.environment)}`);
+  const note = baseline.ok
+    ? "both sides: forward (logits at all B·T positions), mean next-token cross-entropy, full backward, " +
+      "clip_grad_norm 1.0, AdamW (decay 0.1 on non-embedding matrices); tokens/s = B·T / median step time"
+    : `no PyTorch baseline: ${baseline.reason}`;
+  return [
+    makeRow(
+      NAME,
+      (B * T) / ours,
+      baseline.ok ? (B * T) / baseline.results.step : null,
+      "tokens/s",
+      "higher",
+      note,
+    ),
+  ];
+}
