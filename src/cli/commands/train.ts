@@ -2,11 +2,13 @@
 // (--world SEED) or on a text file (--text FILE, one document per line), with a tokenizer learned
 // from the same documents, and writes a Hugging Face folder (config.json, model.safetensors,
 // tokenizer.json, tokenizer_config.json) plus training.json (command, seeds, hyperparameters,
-// loss curve, tokens seen, wall time, knowledge accuracy). Checkpoints go to a sibling folder
+// loss curve, tokens seen, knowledge accuracy; wall_seconds = the training loop across resumed
+// segments, command_wall_seconds = this invocation with tokenizer, knowledge check and save). Checkpoints go to a sibling folder
 // (default OUT.checkpoints) so OUT stays a plain model folder; --resume continues from the newest.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
 import {
   generateWorld,
   MIN_SUBJECTS,
@@ -116,6 +118,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   for (const name of STRING_OPTIONS) options[name] = { type: "string" };
   const values = parseOptions(argv, options, USAGE);
   if (values.help) return void console.log(USAGE);
+  const commandStarted = performance.now();
   const out = requireString(values, "out", USAGE);
   const arch = (values.arch ?? "gpt2") as TrainableArch;
   if (arch !== "gpt2" && arch !== "llama")
@@ -197,6 +200,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     loss_curve: lossCurve(state.losses),
     tokens_seen: state.tokensSeen,
     wall_seconds: state.elapsedMs / 1000,
+    command_wall_seconds: (performance.now() - commandStarted) / 1000,
     tokens_per_second: result.tokensPerSecond,
     threads: native.getNumThreads(),
     knowledge,
