@@ -32,12 +32,17 @@ export function crossEntropy(
     const row = m * V;
     let max = -Infinity;
     for (let v = 0; v < V; v++) if (logits[row + v] > max) max = logits[row + v];
+    // One exp per logit: keep e^(z − max) in dlogits, then scale it into w·softmax.
     let sum = 0;
-    for (let v = 0; v < V; v++) sum += Math.exp(logits[row + v] - max);
-    const logZ = max + Math.log(sum);
-    logprobs[m] = logits[row + y] - logZ;
+    for (let v = 0; v < V; v++) {
+      const e = Math.exp(logits[row + v] - max);
+      dlogits[row + v] = e;
+      sum += e;
+    }
+    logprobs[m] = logits[row + y] - max - Math.log(sum);
     loss -= w * logprobs[m];
-    for (let v = 0; v < V; v++) dlogits[row + v] = w * Math.exp(logits[row + v] - logZ);
+    const scale = w / sum;
+    for (let v = 0; v < V; v++) dlogits[row + v] *= scale;
     dlogits[row + y] -= w;
   }
   return { loss, logprobs, dlogits };
