@@ -34,3 +34,5 @@ export { generate, type Decoding, type GenerateOptions } from "./runtime/generat
 export { scoreContinuation, encodeContinuation, type ContinuationScore } from "./runtime/score.js";
 export { crossEntropy, logSoftmax } from "./runtime/loss.js";
 export { createRng, type Rng } from "./util/random.js";
+export * as world from "./data/world/index.js";
+export * as training from "./training/index.js";
