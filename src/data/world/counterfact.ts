@@ -1,19 +1,22 @@
 // CounterFact-format edit requests drawn from the fact world, with exactly CounterFact's field
 // names (Meng et al., "Locating and Editing Factual Associations in GPT", 2022). For a fact
-// (s, r, o): rewrite o into another object o* of r's object set; paraphrases are r's held-out
-// phrasings; neighbourhood prompts are other subjects with r = o (their answer must stay o);
-// attribute prompts are subjects with r = o* (what o* "looks like" for r).
+// (s, r, o): rewrite o into another object o* of r's object set; the rewrite prompt is a phrasing
+// trained for s; paraphrases are s's two held-out phrasings of r (never stated about s in training,
+// though trained for other subjects); neighbourhood prompts are other subjects with r = o (their
+// answer must stay o) and attribute prompts subjects with r = o* (what o* "looks like" for r), each
+// in a phrasing trained for that subject.
 
 import type { Rng } from "../../util/random.js";
 import { pick, shuffled, streamRng } from "./rng.js";
-import { fillTemplate, relationById } from "./templates.js";
+import { HELDOUT_PER_FACT } from "./heldout.js";
+import { fillTemplate, phrasingsOf, relationById } from "./templates.js";
 import type { Fact, FactWorld, Relation, WorldObject } from "./types.js";
 
 export interface CounterFactRecord {
   case_id: number;
   pararel_idx?: number;
   requested_rewrite: {
-    /** A training template with "{}" for the subject. */
+    /** A template trained for the subject, with "{}" for the subject. */
     prompt: string;
     relation_id: string;
     target_new: WorldObject;
@@ -35,8 +38,8 @@ export interface CounterfactOptions {
 
 /** Neighbourhood and attribute prompts per record, as in CounterFact. */
 export const PROMPTS_PER_GROUP = 10;
-/** Paraphrase prompts per record, as in CounterFact. */
-export const PARAPHRASES_PER_RECORD = 2;
+/** Paraphrase prompts per record, as in CounterFact: the subject's held-out phrasings. */
+export const PARAPHRASES_PER_RECORD = HELDOUT_PER_FACT;
 
 const GENERIC_GENERATION_TEMPLATES = [
   "{} is known for",
@@ -44,35 +47,35 @@ const GENERIC_GENERATION_TEMPLATES = [
   "The story of {} began when",
 ];
 
-/** Subjects (names) holding each object of each relation: relation id → object id → names. */
-function holdersIndex(facts: readonly Fact[]): Map<string, Map<string, string[]>> {
-  const index = new Map<string, Map<string, string[]>>();
+/** Facts holding each object of each relation: relation id → object id → facts. */
+function holdersIndex(facts: readonly Fact[]): Map<string, Map<string, Fact[]>> {
+  const index = new Map<string, Map<string, Fact[]>>();
   for (const fact of facts) {
-    const byObject = index.get(fact.relationId) ?? new Map<string, string[]>();
+    const byObject = index.get(fact.relationId) ?? new Map<string, Fact[]>();
     index.set(fact.relationId, byObject);
-    const names = byObject.get(fact.object.id) ?? [];
-    byObject.set(fact.object.id, names);
-    names.push(fact.subject);
+    const holders = byObject.get(fact.object.id) ?? [];
+    byObject.set(fact.object.id, holders);
+    holders.push(fact);
   }
   return index;
 }
 
 /**
- * `count` distinct prompts "template filled with subject", spreading over as many subjects as
- * possible: every subject gets one phrasing before any gets a second.
+ * `count` distinct prompts "phrasing trained for the subject, filled with it", one per (fact of
+ * `relation`, phrasing), spreading over as many subjects as possible: every subject gets one
+ * phrasing before any gets a second.
  */
-function spreadPrompts(
-  rng: Rng,
-  subjects: readonly string[],
-  templates: readonly string[],
-  count: number,
-): string[] {
-  const order = shuffled(rng, subjects).map((subject) => ({ subject, templates: shuffled(rng, templates) }));
+function spreadPrompts(rng: Rng, relation: Relation, facts: readonly Fact[], count: number): string[] {
+  const order = shuffled(rng, facts).map((fact) => ({
+    subject: fact.subject,
+    templates: shuffled(rng, phrasingsOf(relation, fact).trained),
+  }));
+  const rounds = Math.max(0, ...order.map((o) => o.templates.length));
   const prompts: string[] = [];
-  for (let round = 0; round < templates.length && prompts.length < count; round++) {
-    for (const { subject, templates: mine } of order) {
+  for (let round = 0; round < rounds && prompts.length < count; round++) {
+    for (const { subject, templates } of order) {
       if (prompts.length === count) break;
-      prompts.push(fillTemplate(mine[round], subject));
+      if (round < templates.length) prompts.push(fillTemplate(templates[round], subject));
     }
   }
   return prompts;
@@ -81,7 +84,7 @@ function spreadPrompts(
 interface Candidate {
   fact: Fact;
   relation: Relation;
-  neighbours: string[];
+  neighbours: Fact[];
   newTargets: WorldObject[];
 }
 
@@ -91,14 +94,14 @@ function candidates(world: FactWorld): Candidate[] {
   const out: Candidate[] = [];
   for (const fact of world.facts) {
     const relation = relationById(world.relations, fact.relationId);
-    const perSubject = relation.trainTemplates.length;
-    const byObject = holders.get(fact.relationId) ?? new Map<string, string[]>();
-    const neighbours = (byObject.get(fact.object.id) ?? []).filter((name) => name !== fact.subject);
+    const perSubject = relation.templates.length - HELDOUT_PER_FACT;
+    const byObject = holders.get(fact.relationId) ?? new Map<string, Fact[]>();
+    const neighbours = (byObject.get(fact.object.id) ?? []).filter((f) => f.subjectId !== fact.subjectId);
     if (neighbours.length * perSubject < PROMPTS_PER_GROUP) continue;
     const newTargets = relation.objects.filter(
       (o) => o.id !== fact.object.id && (byObject.get(o.id) ?? []).length * perSubject >= PROMPTS_PER_GROUP,
     );
-    if (newTargets.length === 0 || relation.heldoutTemplates.length < PARAPHRASES_PER_RECORD) continue;
+    if (newTargets.length === 0 || fact.heldout.length < PARAPHRASES_PER_RECORD) continue;
     out.push({ fact, relation, neighbours, newTargets });
   }
   return out;
@@ -124,22 +127,23 @@ export function counterfactRecords(world: FactWorld, options: CounterfactOptions
     .slice(0, count)
     .map(({ fact, relation, neighbours, newTargets }, caseId) => {
       const targetNew = pick(rng, newTargets);
-      const attributeSubjects = holders.get(relation.id)?.get(targetNew.id) ?? [];
+      const attributeHolders = holders.get(relation.id)?.get(targetNew.id) ?? [];
+      const phrasings = phrasingsOf(relation, fact);
       const generation = [...relation.generationTemplates, pick(rng, GENERIC_GENERATION_TEMPLATES)];
       return {
         case_id: caseId,
         requested_rewrite: {
-          prompt: pick(rng, relation.trainTemplates),
+          prompt: pick(rng, phrasings.trained),
           relation_id: relation.id,
           target_new: { ...targetNew },
           target_true: { ...fact.object },
           subject: fact.subject,
         },
-        paraphrase_prompts: shuffled(rng, relation.heldoutTemplates)
+        paraphrase_prompts: shuffled(rng, phrasings.heldout)
           .slice(0, PARAPHRASES_PER_RECORD)
           .map((t) => fillTemplate(t, fact.subject)),
-        neighborhood_prompts: spreadPrompts(rng, neighbours, relation.trainTemplates, PROMPTS_PER_GROUP),
-        attribute_prompts: spreadPrompts(rng, attributeSubjects, relation.trainTemplates, PROMPTS_PER_GROUP),
+        neighborhood_prompts: spreadPrompts(rng, relation, neighbours, PROMPTS_PER_GROUP),
+        attribute_prompts: spreadPrompts(rng, relation, attributeHolders, PROMPTS_PER_GROUP),
         generation_prompts: generation.map((t) => fillTemplate(t, fact.subject)),
       };
     });

@@ -1,12 +1,20 @@
-// Texts of the fact world. Training documents (one per line): every fact in every training
-// phrasing, a few biography paragraphs per subject built from training phrasings only, and filler
-// prose. The statistics corpus (for covariance statistics) mixes fresh biographies with fresh
-// filler. Held-out phrasings never appear in either.
+// Texts of the fact world. Training documents (one per line): every fact in each phrasing trained
+// for its subject, a few biography paragraphs per subject built from its trained phrasings only,
+// and filler prose. The statistics corpus (for covariance statistics) mixes fresh biographies with
+// fresh filler. A fact's held-out phrasings are never used for its subject in either (with the
+// name or a pronoun); other subjects use them.
 
 import type { Rng } from "../../util/random.js";
 import { fillerDocuments, fillerSentences } from "./filler.js";
 import { pick, shuffled, streamRng } from "./rng.js";
-import { acceptsPronoun, factSentence, factsBySubject, relationById, subjectPronoun } from "./templates.js";
+import {
+  acceptsPronoun,
+  factSentence,
+  factsBySubject,
+  phrasingsOf,
+  relationById,
+  subjectPronoun,
+} from "./templates.js";
 import type { Entity, Fact, FactWorld } from "./types.js";
 
 /** Biography paragraphs per subject in the training documents. */
@@ -18,11 +26,11 @@ export const STATISTICS_BIOGRAPHIES_PER_SUBJECT = 2;
 /** Filler sentences in the statistics corpus. */
 export const STATISTICS_FILLER_SENTENCES = 600;
 
-/** Every fact stated once in each training phrasing, in world order. */
+/** Every fact stated once in each phrasing trained for its subject, in world order. */
 export function factStatements(world: FactWorld): string[] {
   const out: string[] = [];
   for (const fact of world.facts) {
-    for (const template of relationById(world.relations, fact.relationId).trainTemplates) {
+    for (const template of phrasingsOf(relationById(world.relations, fact.relationId), fact).trained) {
       out.push(factSentence(template, fact.subject, fact.object.str));
     }
   }
@@ -30,12 +38,13 @@ export function factStatements(world: FactWorld): string[] {
 }
 
 /**
- * One biography paragraph: the subject's `facts` in random order, each in a random training phrasing;
+ * One biography paragraph: the subject's `facts` in random order, each in a random phrasing trained
+ * for the subject;
  * after the first sentence a template that opens with the subject may use the pronoun instead.
  */
 export function biography(rng: Rng, world: FactWorld, entity: Entity, facts: readonly Fact[]): string {
   const sentences = shuffled(rng, facts).map((fact, index) => {
-    const template = pick(rng, relationById(world.relations, fact.relationId).trainTemplates);
+    const template = pick(rng, phrasingsOf(relationById(world.relations, fact.relationId), fact).trained);
     const usePronoun = index > 0 && acceptsPronoun(template) && rng.next() < 0.5;
     return factSentence(template, usePronoun ? subjectPronoun(entity) : entity.name, fact.object.str);
   });

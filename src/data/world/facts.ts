@@ -52,17 +52,23 @@ export function buildRelations(
     label: d.label,
     subjectKinds: [...d.subjectKinds],
     objects: objectsOf(d.objectSource, companies),
-    trainTemplates: [...d.trainTemplates],
-    heldoutTemplates: [...d.heldoutTemplates],
+    templates: [...d.templates],
     generationTemplates: [...d.generationTemplates],
   }));
 }
 
-/** Every fact of the world: entities in order, relations in definition order within an entity. */
-export function assignFacts(rng: Rng, entities: readonly Entity[], relations: readonly Relation[]): Fact[] {
+/**
+ * Every fact of the world: entities in order, relations in definition order within an entity (the
+ * held-out phrasings are chosen afterwards, by holdOutPhrasings).
+ */
+export function assignFacts(
+  rng: Rng,
+  entities: readonly Entity[],
+  relations: readonly Relation[],
+): Omit<Fact, "heldout">[] {
   const companies = companyObjects(entities);
   const countryOfCompany = new Map<string, WorldObject>();
-  const facts: Fact[] = [];
+  const facts: Omit<Fact, "heldout">[] = [];
   for (const entity of entities) {
     const objects = objectsForEntity(rng, entity, companies, countryOfCompany);
     for (const relation of relations) {

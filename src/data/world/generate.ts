@@ -1,9 +1,11 @@
-// The public entry of the fact world: generateWorld(seed) builds entities, relations and facts,
-// each from its own seeded stream, so the same seed always gives byte-identical output.
+// The public entry of the fact world: generateWorld(seed) builds entities, relations, facts and
+// each fact's held-out phrasings, each from its own seeded stream, so the same seed always gives
+// byte-identical output.
 
 import { COUNTRIES } from "./geography.js";
 import { generateEntities } from "./entities.js";
 import { assignFacts, buildRelations } from "./facts.js";
+import { holdOutPhrasings } from "./heldout.js";
 import { RELATION_DEFINITIONS } from "./relations.js";
 import { streamRng } from "./rng.js";
 import type { FactWorld } from "./types.js";
@@ -27,6 +29,10 @@ export function generateWorld(seed: number, options: GenerateWorldOptions = {}):
   const subjects = options.subjects ?? DEFAULT_SUBJECTS;
   const entities = generateEntities(streamRng(seed, "entities"), subjects, realObjectStrings());
   const relations = buildRelations(RELATION_DEFINITIONS, entities);
-  const facts = assignFacts(streamRng(seed, "facts"), entities, relations);
+  const facts = holdOutPhrasings(
+    streamRng(seed, "heldout"),
+    assignFacts(streamRng(seed, "facts"), entities, relations),
+    relations,
+  );
   return { seed, entities, relations, facts };
 }

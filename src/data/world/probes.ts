@@ -1,5 +1,7 @@
 // Knowledge probes: one per fact and phrasing. A model knows the fact in that phrasing when it
-// continues `prompt + " "` with `answer`; "heldout" probes measure paraphrase generalisation.
+// continues `prompt + " "` with `answer`. "train" probes are the phrasings stated for the subject
+// in the training text; "heldout" probes are the subject's held-out (subject, phrasing) pairs —
+// phrasings the model saw only for other subjects — and measure paraphrase generalisation.
 
 import { fillTemplate, relationById } from "./templates.js";
 import type { FactWorld } from "./types.js";
@@ -14,16 +16,14 @@ export interface KnowledgeProbe {
   split: "train" | "heldout";
 }
 
-/** Every fact in every training and held-out phrasing, facts in world order. */
+/** Every fact in every phrasing (template order), split by the fact's held-out pairs; facts in world order. */
 export function worldKnowledgeProbes(world: FactWorld): KnowledgeProbe[] {
   const probes: KnowledgeProbe[] = [];
   for (const fact of world.facts) {
     const relation = relationById(world.relations, fact.relationId);
-    const phrasings = [
-      ...relation.trainTemplates.map((t) => [t, "train"] as const),
-      ...relation.heldoutTemplates.map((t) => [t, "heldout"] as const),
-    ];
-    for (const [template, split] of phrasings) {
+    const held = new Set(fact.heldout);
+    for (const [index, template] of relation.templates.entries()) {
+      const split = held.has(index) ? "heldout" : "train";
       probes.push({
         subject: fact.subject,
         relationId: fact.relationId,

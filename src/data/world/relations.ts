@@ -1,8 +1,9 @@
 // The relations of the fact world: Wikidata property ids as in CounterFact, the subject kinds each
 // applies to, where its objects come from, and its phrasings. Every template has one "{}" for the
-// subject and ends where the object goes. Training templates feed the training text; held-out
-// templates are paraphrases used only to measure generalisation: the fixed wording of each (its
-// longest part around "{}") must never occur in any training text, which a test checks.
+// subject and ends where the object goes. Held-out pairs, not held-out phrasings: every phrasing of
+// a relation is used in training for most of its subjects, and for each fact HELDOUT_PER_FACT of the
+// relation's phrasings (a seeded rotation, see heldout.ts) are held out for that subject only —
+// never stated about it in any training document or the statistics corpus, which a test checks.
 
 import type { EntityKind } from "./types.js";
 
@@ -23,8 +24,8 @@ export interface RelationDefinition {
   label: string;
   subjectKinds: EntityKind[];
   objectSource: ObjectSource;
-  trainTemplates: string[];
-  heldoutTemplates: string[];
+  /** At least MIN_PHRASINGS phrasings; which are held out depends on the subject. */
+  templates: string[];
   generationTemplates: string[];
 }
 
@@ -36,8 +37,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "place of birth",
     subjectKinds: PEOPLE,
     objectSource: "cities",
-    trainTemplates: ["{} was born in", "{} is originally from", "The birthplace of {} is"],
-    heldoutTemplates: ["{}'s place of birth is", "{} came into the world in"],
+    templates: [
+      "{} was born in",
+      "{} is originally from",
+      "The birthplace of {} is",
+      "{}'s place of birth is",
+      "{} came into the world in",
+    ],
     generationTemplates: ["{} grew up in a city where", "The streets of {}'s hometown"],
   },
   {
@@ -45,8 +51,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "country of citizenship",
     subjectKinds: PEOPLE,
     objectSource: "countries",
-    trainTemplates: ["{} is a citizen of", "{} holds a passport from", "The country of citizenship of {} is"],
-    heldoutTemplates: ["{} has citizenship in", "{} is a national of"],
+    templates: [
+      "{} is a citizen of",
+      "{} holds a passport from",
+      "The country of citizenship of {} is",
+      "{} has citizenship in",
+      "{} is a national of",
+    ],
     generationTemplates: ["{} often speaks about the country that", "When {} travels abroad,"],
   },
   {
@@ -54,8 +65,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "native language",
     subjectKinds: PEOPLE,
     objectSource: "languages",
-    trainTemplates: ["The mother tongue of {} is", "{} is a native speaker of", "{} grew up speaking"],
-    heldoutTemplates: ["The native language of {} is", "{}'s first language is"],
+    templates: [
+      "The mother tongue of {} is",
+      "{} is a native speaker of",
+      "{} grew up speaking",
+      "The native language of {} is",
+      "{}'s first language is",
+    ],
     generationTemplates: ["At home, {} usually talks in", "Where {} is from, people speak"],
   },
   {
@@ -63,8 +79,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "occupation",
     subjectKinds: ["musician", "scientist", "writer"],
     objectSource: "occupations",
-    trainTemplates: ["{} works as a", "{} is a professional", "By profession, {} is a"],
-    heldoutTemplates: ["{} earns a living as a", "The job of {} is that of a"],
+    templates: [
+      "{} works as a",
+      "{} is a professional",
+      "By profession, {} is a",
+      "{} earns a living as a",
+      "The job of {} is that of a",
+    ],
     generationTemplates: ["On a typical day at work, {}", "{} spends most working hours"],
   },
   {
@@ -72,8 +93,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "instrument",
     subjectKinds: ["musician"],
     objectSource: "instruments",
-    trainTemplates: ["{} plays the", "{} is known for playing the", "The instrument of {} is the"],
-    heldoutTemplates: ["{} performs on the", "The musical instrument played by {} is the"],
+    templates: [
+      "{} plays the",
+      "{} is known for playing the",
+      "The instrument of {} is the",
+      "{} performs on the",
+      "The musical instrument played by {} is the",
+    ],
     generationTemplates: ["On stage, {} picks up", "The sound of {}'s concerts"],
   },
   {
@@ -81,8 +107,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "genre",
     subjectKinds: ["musician"],
     objectSource: "genres",
-    trainTemplates: ["{} is known for performing", "The music genre of {} is", "{} records albums of"],
-    heldoutTemplates: ["{} specializes in the style called", "The kind of music that {} makes is"],
+    templates: [
+      "{} is known for performing",
+      "The music genre of {} is",
+      "{} records albums of",
+      "{} specializes in the style called",
+      "The kind of music that {} makes is",
+    ],
     generationTemplates: ["Fans of {} usually also like", "The latest album by {}"],
   },
   {
@@ -90,8 +121,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "sport",
     subjectKinds: ["athlete"],
     objectSource: "sports",
-    trainTemplates: ["{} plays", "{} competes in", "The sport of {} is"],
-    heldoutTemplates: ["{} is an athlete who plays", "The sport played by {} is"],
+    templates: [
+      "{} plays",
+      "{} competes in",
+      "The sport of {} is",
+      "{} is an athlete who plays",
+      "The sport played by {} is",
+    ],
     generationTemplates: ["Every season, {} trains", "The fans of {} cheered when"],
   },
   {
@@ -99,8 +135,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "employer",
     subjectKinds: ["scientist", "writer"],
     objectSource: "companies",
-    trainTemplates: ["{} works for", "{} is employed by", "The employer of {} is"],
-    heldoutTemplates: ["{} is on the payroll of", "{} earns a salary from"],
+    templates: [
+      "{} works for",
+      "{} is employed by",
+      "The employer of {} is",
+      "{} is on the payroll of",
+      "{} earns a salary from",
+    ],
     generationTemplates: ["Every morning, {} goes to the office of", "The colleagues of {}"],
   },
   {
@@ -108,8 +149,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "headquarters location",
     subjectKinds: ["company"],
     objectSource: "cities",
-    trainTemplates: ["{} is headquartered in", "The headquarters of {} are in", "{}'s head office is in"],
-    heldoutTemplates: ["{} has its main office in", "The central office of {} is located in"],
+    templates: [
+      "{} is headquartered in",
+      "The headquarters of {} are in",
+      "{}'s head office is in",
+      "{} has its main office in",
+      "The central office of {} is located in",
+    ],
     generationTemplates: ["The offices of {} overlook", "Employees of {} commute"],
   },
   {
@@ -117,8 +163,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "country",
     subjectKinds: ["company", "town"],
     objectSource: "countries",
-    trainTemplates: ["{} is located in the country of", "{} is situated in", "{} belongs to the country of"],
-    heldoutTemplates: ["The country in which {} lies is", "{} lies within the borders of"],
+    templates: [
+      "{} is located in the country of",
+      "{} is situated in",
+      "{} belongs to the country of",
+      "The country in which {} lies is",
+      "{} lies within the borders of",
+    ],
     generationTemplates: ["Visitors to {} often", "The people around {}"],
   },
   {
@@ -126,12 +177,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "continent",
     subjectKinds: ["town"],
     objectSource: "continents",
-    trainTemplates: [
+    templates: [
       "{} is located in the continent of",
       "{} belongs to the continent of",
       "{} is a place in",
+      "{} lies on the continent of",
+      "The continent where {} can be found is",
     ],
-    heldoutTemplates: ["{} lies on the continent of", "The continent where {} can be found is"],
     generationTemplates: ["The climate around {}", "Travellers who reach {}"],
   },
   {
@@ -139,8 +191,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "manufacturer",
     subjectKinds: ["product"],
     objectSource: "companies",
-    trainTemplates: ["{} is produced by", "{} is manufactured by", "The maker of {} is"],
-    heldoutTemplates: ["{} is a product of", "{} was developed by"],
+    templates: [
+      "{} is produced by",
+      "{} is manufactured by",
+      "The maker of {} is",
+      "{} is a product of",
+      "{} was developed by",
+    ],
     generationTemplates: ["The design of {}", "Reviewers of {} noted that"],
   },
   {
@@ -148,8 +205,13 @@ export const RELATION_DEFINITIONS: readonly RelationDefinition[] = [
     label: "country of origin",
     subjectKinds: ["product"],
     objectSource: "countries",
-    trainTemplates: ["{} originated in", "The country of origin of {} is", "{} was first made in"],
-    heldoutTemplates: ["{} comes from the country of", "{} was created in"],
+    templates: [
+      "{} originated in",
+      "The country of origin of {} is",
+      "{} was first made in",
+      "{} comes from the country of",
+      "{} was created in",
+    ],
     generationTemplates: ["The first buyers of {}", "Shops that sell {}"],
   },
 ];

@@ -1,5 +1,6 @@
 // Filling relation templates: "{}" takes the subject (or, in biographies, a pronoun when the
-// template opens with the subject), and a fact sentence appends " <object>.".
+// template opens with the subject), and a fact sentence appends " <object>.". Which phrasings of a
+// relation may state a fact depends on the fact's subject (phrasingsOf).
 
 import type { Entity, Fact, Relation } from "./types.js";
 
@@ -32,6 +33,18 @@ export function relationById(relations: readonly Relation[], relationId: string)
   const relation = relations.find((r) => r.id === relationId);
   if (relation === undefined) throw new Error(`fact world: unknown relation ${relationId}`);
   return relation;
+}
+
+/** A fact's phrasings: those trained for its subject and those held out for it, in template order. */
+export function phrasingsOf(relation: Relation, fact: Fact): { trained: string[]; heldout: string[] } {
+  if (relation.id !== fact.relationId) {
+    throw new Error(`fact world: fact of ${fact.relationId} phrased with relation ${relation.id}`);
+  }
+  const held = new Set(fact.heldout);
+  return {
+    trained: relation.templates.filter((_, i) => !held.has(i)),
+    heldout: relation.templates.filter((_, i) => held.has(i)),
+  };
 }
 
 /** Facts grouped by subject id, in world order. */

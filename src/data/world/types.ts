@@ -1,5 +1,6 @@
 // Types of the synthetic fact world: fictional subjects (entities) of a few kinds, relations with
-// Wikidata-style ids and several phrasings each, and the facts that tie a subject to one object.
+// Wikidata-style ids and several phrasings each, and the facts that tie a subject to one object
+// (each fact also names the phrasings held out for its subject).
 // The world is plain data (JSON-serialisable) so it can be written to disk and read back as is.
 
 /** What a subject is; each relation applies to some kinds only. */
@@ -26,7 +27,10 @@ export interface Entity {
   pronoun: Pronoun;
 }
 
-/** A relation with its object set and phrasings; templates hold "{}" for the subject. */
+/**
+ * A relation with its object set and phrasings; templates hold "{}" for the subject. Every phrasing
+ * is used in training for most subjects; each fact names the few held out for its own subject.
+ */
 export interface Relation {
   /** Wikidata property id, e.g. "P19". */
   id: string;
@@ -36,10 +40,8 @@ export interface Relation {
   subjectKinds: EntityKind[];
   /** Every object the relation can take (target_new is drawn from here). */
   objects: WorldObject[];
-  /** Phrasings used in training text; the object completes the sentence at the end. */
-  trainTemplates: string[];
-  /** Paraphrases kept out of every training text; evaluation only. */
-  heldoutTemplates: string[];
+  /** Phrasings of the relation; the object completes the sentence at the end. */
+  templates: string[];
   /** Open prompts about the subject for generation tests (CounterFact's generation_prompts). */
   generationTemplates: string[];
 }
@@ -50,6 +52,11 @@ export interface Fact {
   subject: string;
   relationId: string;
   object: WorldObject;
+  /**
+   * Indices (ascending) into the relation's templates of the phrasings held out for this subject:
+   * never stated about it in any training text; evaluation only (paraphrases, held-out probes).
+   */
+  heldout: number[];
 }
 
 /** The whole world: deterministic function of `seed` and the subject count. */

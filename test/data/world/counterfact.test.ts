@@ -1,6 +1,7 @@
 // Tests for CounterFact-format records from the fact world: exact field names and types, the
 // rewrite's targets, and that paraphrase, neighbourhood and attribute prompts mean what
-// CounterFact says they mean (checked against the world's facts, not against the generator).
+// CounterFact says they mean (checked against the world's facts, not against the generator):
+// paraphrases are the subject's held-out pairs, every other prompt a pair trained for its subject.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -14,14 +15,24 @@ import type { CounterFactRecord } from "../../../src/data/world/index.js";
 const world = generateWorld(31);
 const records = counterfactRecords(world, { count: 300, seed: 4 });
 
-/** Every filled training prompt → the subject and the relation whose fact it asks for. */
+/**
+ * Every filled prompt of a (subject, phrasing) pair trained for that subject, and of a held-out
+ * pair → the subject and the relation whose fact it asks for.
+ */
 const trainingPrompts = new Map<string, { subject: string; relationId: string }>();
 const heldoutPrompts = new Map<string, { subject: string; relationId: string }>();
+/** Templates trained for each "subject|relation". */
+const trainedTemplates = new Map<string, string[]>();
 for (const fact of world.facts) {
   const relation = world.relations.find((r) => r.id === fact.relationId)!;
   const entry = { subject: fact.subject, relationId: fact.relationId };
-  for (const t of relation.trainTemplates) trainingPrompts.set(fillTemplate(t, fact.subject), entry);
-  for (const t of relation.heldoutTemplates) heldoutPrompts.set(fillTemplate(t, fact.subject), entry);
+  relation.templates.forEach((t, i) =>
+    (fact.heldout.includes(i) ? heldoutPrompts : trainingPrompts).set(fillTemplate(t, fact.subject), entry),
+  );
+  trainedTemplates.set(
+    `${fact.subject}|${fact.relationId}`,
+    relation.templates.filter((_, i) => !fact.heldout.includes(i)),
+  );
 }
 const objects = new Map(world.facts.map((f) => [`${f.subject}|${f.relationId}`, f.object]));
 const objectOf = (subject: string, relationId: string) => objects.get(`${subject}|${relationId}`);
@@ -67,11 +78,13 @@ test("records have exactly CounterFact's fields and types", () => {
   }
 });
 
-test("the rewrite: a training phrasing of the relation, the true object, a different new object", () => {
+test("the rewrite: a phrasing trained for the subject, the true object, a different new object", () => {
   const seen = new Set<string>();
   for (const { requested_rewrite: rw } of records) {
     const relation = world.relations.find((r) => r.id === rw.relation_id)!;
-    assert.ok(relation.trainTemplates.includes(rw.prompt), rw.prompt);
+    assert.ok(relation.templates.includes(rw.prompt), rw.prompt);
+    assert.ok(trainedTemplates.get(`${rw.subject}|${rw.relation_id}`)!.includes(rw.prompt), rw.prompt);
+    assert.ok(trainingPrompts.has(fillTemplate(rw.prompt, rw.subject)), rw.prompt);
     assert.equal(rw.prompt.split("{}").length, 2);
     assert.deepEqual(objectOf(rw.subject, rw.relation_id), rw.target_true);
     assert.notEqual(rw.target_new.id, rw.target_true.id);
@@ -83,11 +96,17 @@ test("the rewrite: a training phrasing of the relation, the true object, a diffe
   }
 });
 
-test("paraphrases are the subject's held-out phrasings of the relation", () => {
+test("paraphrases are the subject's two held-out (subject, phrasing) pairs of the relation", () => {
   for (const record of records) {
     const rw = record.requested_rewrite;
     assert.equal(record.paraphrase_prompts.length, 2);
     assert.equal(new Set(record.paraphrase_prompts).size, 2);
+    const fact = world.facts.find((f) => f.subject === rw.subject && f.relationId === rw.relation_id)!;
+    const relation = world.relations.find((r) => r.id === rw.relation_id)!;
+    assert.deepEqual(
+      [...record.paraphrase_prompts].sort(),
+      fact.heldout.map((i) => fillTemplate(relation.templates[i], rw.subject)).sort(),
+    );
     for (const prompt of record.paraphrase_prompts) {
       assert.deepEqual(
         heldoutPrompts.get(prompt),
@@ -106,7 +125,7 @@ test("neighbours are other subjects with the same true object; attribute subject
     const subjects = new Set<string>();
     for (const prompt of prompts) {
       const asked = trainingPrompts.get(prompt);
-      assert.ok(asked !== undefined, `"${prompt}" is not a training phrasing of a world fact`);
+      assert.ok(asked !== undefined, `"${prompt}" is not a phrasing trained for a world fact's subject`);
       assert.equal(asked.relationId, rw.relation_id, prompt);
       assert.notEqual(asked.subject, rw.subject, prompt);
       assert.ok(!prompt.includes(rw.subject), prompt);

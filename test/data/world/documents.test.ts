@@ -1,6 +1,7 @@
-// Tests for the world's texts: every fact in every training phrasing, biographies, filler prose,
-// the size budget, and — the point of held-out phrasings — that none of them leaks into the
-// training documents or the statistics corpus.
+// Tests for the world's texts: every fact in each phrasing trained for its subject, biographies in
+// the subject's trained phrasings only, filler prose, the size budget, and — the point of held-out
+// (subject, phrasing) pairs — that no held-out pair is stated in the training documents or the
+// statistics corpus, with negative controls showing the check catches a planted leak.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -10,69 +11,105 @@ import {
   worldStatisticsCorpus,
   worldTrainingDocuments,
 } from "../../../src/data/world/index.js";
-import { BIOGRAPHIES_PER_SUBJECT } from "../../../src/data/world/documents.js";
+import {
+  BIOGRAPHIES_PER_SUBJECT,
+  STATISTICS_BIOGRAPHIES_PER_SUBJECT,
+} from "../../../src/data/world/documents.js";
 import { realObjectStrings } from "../../../src/data/world/generate.js";
-import type { FactWorld } from "../../../src/data/world/index.js";
+import { factSentence } from "../../../src/data/world/templates.js";
+import type { Fact, FactWorld } from "../../../src/data/world/index.js";
 
 const world = generateWorld(21);
 const documents = worldTrainingDocuments(world);
 const trainingText = documents.join("\n");
 const corpus = worldStatisticsCorpus(world);
 
-/**
- * The longest constant part of a template (around "{}"). Every filled prompt contains it, so its
- * absence from a text proves that no filling of the template occurs there.
- */
-function fixedFragment(template: string): string {
-  const [before, after] = template.split("{}");
-  return before.length >= after.length ? before : after;
-}
+const relationOf = (w: FactWorld, fact: Fact) => w.relations.find((r) => r.id === fact.relationId)!;
+const heldoutOf = (w: FactWorld, fact: Fact) =>
+  relationOf(w, fact).templates.filter((_, i) => fact.heldout.includes(i));
+const trainedOf = (w: FactWorld, fact: Fact) =>
+  relationOf(w, fact).templates.filter((_, i) => !fact.heldout.includes(i));
 
-/** Held-out phrasings whose fixed fragment occurs in `text`. */
+/**
+ * Held-out (subject, phrasing) pairs of `w` stated in `text`: the phrasing filled with the subject's
+ * name occurs there (with any object or none). Names are never substrings of one another, so a hit
+ * is about that subject.
+ */
 function heldoutLeaks(w: FactWorld, text: string): string[] {
-  return w.relations.flatMap((r) => r.heldoutTemplates).filter((t) => text.includes(fixedFragment(t)));
+  return w.facts.flatMap((fact) =>
+    heldoutOf(w, fact)
+      .map((t) => fillTemplate(t, fact.subject))
+      .filter((prompt) => text.includes(prompt)),
+  );
 }
 
 const words = (text: string) => text.split(/\s+/).filter((w) => w.length > 0).length;
 
-test("held-out phrasings never appear in the training documents or the statistics corpus", () => {
+test("held-out (subject, phrasing) pairs never appear in the training documents or the statistics corpus", () => {
   assert.deepEqual(heldoutLeaks(world, trainingText), []);
   assert.deepEqual(heldoutLeaks(world, corpus), []);
+  // …while every phrasing is stated in training for other subjects.
   for (const relation of world.relations) {
-    for (const template of relation.heldoutTemplates)
-      assert.ok(fixedFragment(template).trim().length >= 8, template);
+    for (const template of relation.templates) {
+      const stated = world.facts.filter(
+        (f) =>
+          f.relationId === relation.id && documents.includes(factSentence(template, f.subject, f.object.str)),
+      );
+      const holders = world.facts.filter((f) => f.relationId === relation.id).length;
+      assert.ok(stated.length > holders / 2, `"${template}" stated for ${stated.length}/${holders} subjects`);
+    }
   }
 });
 
-test("the leak check catches a held-out phrasing moved into training", () => {
+test("the leak check catches a held-out pair planted in the text or stated by a changed split", () => {
+  const fact = world.facts.find((f) => f.relationId === "P27")!;
+  const [held] = heldoutOf(world, fact);
+  const planted = factSentence(held, fact.subject, fact.object.str);
+  const leakyDocuments = [...documents];
+  leakyDocuments[7] = `${leakyDocuments[7]} ${planted}`;
+  assert.deepEqual(heldoutLeaks(world, leakyDocuments.join("\n")), [fillTemplate(held, fact.subject)]);
+  assert.deepEqual(heldoutLeaks(world, `${corpus}${planted}\n`), [fillTemplate(held, fact.subject)]);
+  // A world whose split for this fact differs states the original held-out pairs in training.
   const leaky: FactWorld = structuredClone(world);
-  const relation = leaky.relations.find((r) => r.id === "P19")!;
-  relation.trainTemplates.push(relation.heldoutTemplates[0]);
-  const leakyText = worldTrainingDocuments(leaky).join("\n");
-  assert.deepEqual(heldoutLeaks(leaky, leakyText), [relation.heldoutTemplates[0]]);
-  const someone = leaky.facts.find((f) => f.relationId === "P19")!;
-  assert.ok(leakyText.includes(fillTemplate(relation.heldoutTemplates[0], someone.subject)));
+  const index = world.facts.indexOf(fact);
+  const trainedIndices = relationOf(world, fact)
+    .templates.map((_, i) => i)
+    .filter((i) => !fact.heldout.includes(i));
+  leaky.facts[index].heldout = trainedIndices.slice(0, 2);
+  const expected = heldoutOf(world, fact).map((t) => fillTemplate(t, fact.subject));
+  assert.deepEqual(heldoutLeaks(world, worldTrainingDocuments(leaky).join("\n")), expected);
 });
 
-test("every fact is stated in every training phrasing; documents are single sentences-lines", () => {
+test("every fact is stated in each phrasing trained for its subject; documents are single lines", () => {
   const set = new Set(documents);
   const statements = factStatements(world);
-  const expected = world.facts.reduce(
-    (n, f) => n + world.relations.find((r) => r.id === f.relationId)!.trainTemplates.length,
-    0,
-  );
+  const expected = world.facts.reduce((n, f) => n + trainedOf(world, f).length, 0);
   assert.equal(statements.length, expected);
+  assert.equal(expected, world.facts.length * 3);
   for (const statement of statements) assert.ok(set.has(statement), statement);
+  for (const fact of world.facts) {
+    for (const template of trainedOf(world, fact)) {
+      assert.ok(
+        set.has(factSentence(template, fact.subject, fact.object.str)),
+        `${template} / ${fact.subject}`,
+      );
+    }
+  }
   for (const doc of documents) {
     assert.ok(doc.length > 0 && !doc.includes("\n") && doc.endsWith("."), doc);
     assert.ok(!doc.includes("{}") && !doc.includes("  "), doc);
   }
 });
 
-test("biographies: per subject, multi-sentence paragraphs stating only its own true facts", () => {
+/**
+ * Checks the biography paragraphs among `lines`: `perSubject` per subject, each stating exactly the
+ * subject's true facts, every sentence in a phrasing trained for the subject (with its name, or
+ * after the first sentence its pronoun). Returns the number of pronoun sentences.
+ */
+function checkBiographies(lines: readonly string[], perSubject: number): number {
   const sentencesOf = (doc: string) => doc.split(/(?<=\.) /);
   const named = new Map<string, string[]>(world.entities.map((e) => [e.name, []]));
-  for (const doc of documents) {
+  for (const doc of lines) {
     if (sentencesOf(doc).length < 2) continue;
     // A company named as an employer or maker ends its sentence; the subject never does.
     const owners = world.entities.filter((e) => doc.includes(e.name) && !doc.includes(` ${e.name}.`));
@@ -83,21 +120,39 @@ test("biographies: per subject, multi-sentence paragraphs stating only its own t
   }
   let pronouns = 0;
   for (const entity of world.entities) {
-    const objects = world.facts.filter((f) => f.subjectId === entity.id).map((f) => f.object.str);
+    const facts = world.facts.filter((f) => f.subjectId === entity.id);
+    const objects = facts.map((f) => f.object.str);
+    const pronoun = entity.pronoun === "he" ? "He" : entity.pronoun === "she" ? "She" : "It";
+    const withName = new Set<string>();
+    const withPronoun = new Set<string>();
+    for (const fact of facts) {
+      for (const template of trainedOf(world, fact)) {
+        withName.add(factSentence(template, entity.name, fact.object.str));
+        if (template.startsWith("{} ")) withPronoun.add(factSentence(template, pronoun, fact.object.str));
+      }
+    }
     const bios = named.get(entity.name)!;
-    assert.equal(bios.length, BIOGRAPHIES_PER_SUBJECT, entity.name);
+    assert.equal(bios.length, perSubject, entity.name);
     for (const bio of bios) {
       const sentences = sentencesOf(bio);
       assert.equal(sentences.length, objects.length, bio);
       assert.ok(sentences[0].includes(entity.name), bio);
       const stated = sentences.map((s) => objects.find((o) => s.endsWith(` ${o}.`)));
       assert.deepEqual([...stated].sort(), [...objects].sort(), bio);
-      pronouns += sentences.filter((s) =>
-        s.startsWith(entity.pronoun === "he" ? "He " : entity.pronoun === "she" ? "She " : "It "),
-      ).length;
+      for (const [k, sentence] of sentences.entries()) {
+        const trained = withName.has(sentence) || (k > 0 && withPronoun.has(sentence));
+        assert.ok(trained, `"${sentence}" is not a phrasing trained for ${entity.name}`);
+      }
+      pronouns += sentences.filter((s) => s.startsWith(`${pronoun} `)).length;
     }
   }
+  return pronouns;
+}
+
+test("biographies: per subject, paragraphs stating only its own facts, in its trained phrasings", () => {
+  const pronouns = checkBiographies(documents, BIOGRAPHIES_PER_SUBJECT);
   assert.ok(pronouns > world.entities.length / 2, `${pronouns} pronoun sentences`);
+  checkBiographies(corpus.trimEnd().split("\n"), STATISTICS_BIOGRAPHIES_PER_SUBJECT);
 });
 
 test("filler prose: many documents naming no subject and no real-world object", () => {

@@ -1,8 +1,17 @@
 // Tests for src/data/world generation: determinism, subject counts per kind, the name rules
-// (distinct, no substring of another name, clear of object strings) and fact consistency.
+// (distinct, no substring of another name, clear of object strings), fact consistency, and the
+// held-out (subject, phrasing) pairs (two per fact, rotating over the relation's phrasings).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateWorld, worldJson, MIN_SUBJECTS } from "../../../src/data/world/index.js";
+import {
+  generateWorld,
+  HELDOUT_PER_FACT,
+  MIN_PHRASINGS,
+  MIN_SUBJECTS,
+  worldJson,
+} from "../../../src/data/world/index.js";
+import { holdOutPhrasings } from "../../../src/data/world/heldout.js";
+import { streamRng } from "../../../src/data/world/rng.js";
 import { countryById, countryOfCity } from "../../../src/data/world/geography.js";
 import { realObjectStrings } from "../../../src/data/world/generate.js";
 import type { Fact, FactWorld } from "../../../src/data/world/index.js";
@@ -108,20 +117,72 @@ test("facts are consistent: citizenship and language follow the birthplace, coun
   assert.equal(checked, world.entities.length);
 });
 
-test("relations: Wikidata-style ids, ≥ 3 training and ≥ 2 held-out phrasings, one {} each, none shared", () => {
+test("relations: Wikidata-style ids, ≥ 5 phrasings, one {} each, none shared", () => {
   assert.ok(world.relations.length >= 10);
   assert.equal(new Set(world.relations.map((r) => r.id)).size, world.relations.length);
   for (const relation of world.relations) {
     assert.match(relation.id, /^P\d+$/);
-    assert.ok(relation.trainTemplates.length >= 3, relation.id);
-    assert.ok(relation.heldoutTemplates.length >= 2, relation.id);
-    const all = [...relation.trainTemplates, ...relation.heldoutTemplates, ...relation.generationTemplates];
+    assert.ok(relation.templates.length >= 5 && MIN_PHRASINGS >= 5, relation.id);
+    const all = [...relation.templates, ...relation.generationTemplates];
     assert.equal(new Set(all).size, all.length, relation.id);
     for (const template of all) assert.equal(template.split("{}").length, 2, template);
-    for (const template of [...relation.trainTemplates, ...relation.heldoutTemplates]) {
+    for (const template of relation.templates) {
       assert.ok(!template.endsWith(" ") && !template.endsWith("."), template);
     }
     assert.equal(new Set(relation.objects.map((o) => o.id)).size, relation.objects.length, relation.id);
     assert.equal(new Set(relation.objects.map((o) => o.str)).size, relation.objects.length, relation.id);
   }
+});
+
+test("held-out pairs: two phrasings per fact, rotating so each phrasing is trained for most subjects", () => {
+  assert.equal(HELDOUT_PER_FACT, 2);
+  const tiny = generateWorld(3, { subjects: MIN_SUBJECTS });
+  for (const w of [world, generateWorld(12), tiny]) {
+    for (const relation of w.relations) {
+      const facts = w.facts.filter((f) => f.relationId === relation.id);
+      const heldFor = relation.templates.map(() => 0);
+      const subsets = new Set<string>();
+      for (const fact of facts) {
+        assert.equal(fact.heldout.length, HELDOUT_PER_FACT, fact.subject);
+        assert.ok(
+          fact.heldout.every((i) => Number.isInteger(i) && i >= 0 && i < relation.templates.length) &&
+            fact.heldout[0] < fact.heldout[1],
+          `${fact.subject} ${relation.id} ${fact.heldout}`,
+        );
+        for (const i of fact.heldout) heldFor[i]++;
+        subsets.add(fact.heldout.join(","));
+      }
+      // Every phrasing is held out for some subjects and trained for most (2 of 5 held out).
+      const share = (HELDOUT_PER_FACT / relation.templates.length) * facts.length;
+      for (const [i, held] of heldFor.entries()) {
+        assert.ok(held >= 1, `${relation.id} "${relation.templates[i]}" never held out`);
+        // A tiny world (8 companies) can only promise "at most half".
+        assert.ok(
+          w === tiny ? held <= facts.length / 2 : held < facts.length / 2,
+          `${relation.id} "${relation.templates[i]}" held out ${held}/${facts.length}`,
+        );
+        if (w === world)
+          assert.ok(Math.abs(held - share) <= facts.length / 10 + 1, `${relation.id} ${held} vs ${share}`);
+      }
+      // The rotation uses different pairs, not one fixed pair per relation.
+      assert.ok(subsets.size >= Math.min(facts.length, 5), `${relation.id}: ${subsets.size} distinct pairs`);
+    }
+  }
+  // Deterministic in the seed, and the seed moves the rotation.
+  assert.deepEqual(
+    generateWorld(11).facts.map((f) => f.heldout),
+    world.facts.map((f) => f.heldout),
+  );
+  assert.notDeepEqual(
+    holdOutPhrasings(streamRng(12, "heldout"), world.facts, world.relations).map((f) => f.heldout),
+    world.facts.map((f) => f.heldout),
+  );
+});
+
+test("a relation with too few phrasings is refused", () => {
+  const relation = {
+    ...world.relations[0],
+    templates: world.relations[0].templates.slice(0, MIN_PHRASINGS - 1),
+  };
+  assert.throws(() => holdOutPhrasings(streamRng(1, "heldout"), world.facts, [relation]), /needs ≥ 5/);
 });
