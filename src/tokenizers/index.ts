@@ -1,4 +1,10 @@
-// Public API of src/tokenizers/: loading a Hugging Face tokenizer.json and locating subjects.
+// Public API of src/tokenizers/: loading a Hugging Face tokenizer.json, building a byte-level BPE
+// one, and locating subjects.
+export {
+  byteLevelBpeTokenizerJson,
+  type ByteLevelBpeSpecialToken,
+  type ByteLevelBpeTokenizerJsonOptions,
+} from "./byte-level-bpe-json.js";
 export { loadTokenizer } from "./load-tokenizer.js";
 export { Tokenizer, tokenizerFromJson, type DecodeOptions, type EncodeOptions } from "./tokenizer.js";
 export { type SpecialTokenIds } from "./special-token-ids.js";

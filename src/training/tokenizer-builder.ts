@@ -1,7 +1,9 @@
 // A GPT-2-style tokenizer for a training corpus: byte-level BPE learned from the documents
 // (bpe-trainer.ts), one special token `<|endoftext|>` (BOS, EOS and padding, as in GPT-2), written
-// as a standard Hugging Face tokenizer.json (ByteLevel pre-tokenizer with the GPT-2 regex, BPE
-// model, ByteLevel decoder) plus tokenizer_config.json, which `loadTokenizer` reads.
+// as a standard Hugging Face tokenizer.json (src/tokenizers/byte-level-bpe-json.ts: ByteLevel
+// pre-tokenizer with the GPT-2 regex, BPE model, ByteLevel decoder) plus tokenizer_config.json,
+// which `loadTokenizer` reads.
+import { byteLevelBpeTokenizerJson } from "../tokenizers/byte-level-bpe-json.js";
 import { ByteLevelBpe } from "./bpe-encoder.js";
 import { trainByteLevelBpe } from "./bpe-trainer.js";
 
@@ -29,36 +31,11 @@ export function buildTokenizer(documents: readonly string[], options: TokenizerB
 
 /** tokenizer.json and tokenizer_config.json for a byte-level BPE with GPT-2's conventions. */
 export function tokenizerFiles(encoder: ByteLevelBpe, modelMaxLength = 1024): Record<string, string> {
-  const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true };
-  const tokenizerJson = {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: encoder.specialTokens.map((content) => ({
-      id: encoder.specialId(content),
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: true,
-      special: true,
-    })),
-    normalizer: null,
-    pre_tokenizer: byteLevel,
-    post_processor: byteLevel,
-    decoder: byteLevel,
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: "",
-      end_of_word_suffix: "",
-      fuse_unk: false,
-      byte_fallback: false,
-      vocab: Object.fromEntries(encoder.bpe.tokens.map((token, id) => [token, id])),
-      merges: encoder.bpe.merges,
-    },
-  };
+  const tokenizerJson = byteLevelBpeTokenizerJson({
+    vocab: Object.fromEntries(encoder.bpe.tokens.map((token, id) => [token, id])),
+    merges: encoder.bpe.merges,
+    specialTokens: encoder.specialTokens.map((content) => ({ id: encoder.specialId(content), content })),
+  });
   const tokenizerConfig = {
     tokenizer_class: "GPT2Tokenizer",
     bos_token: END_OF_TEXT,
