@@ -47,7 +47,6 @@ export async function generateCommand(argv: string[]): Promise<void> {
     stopTokenIds: stop,
     padId: tokenizer.padTokenId,
   });
-  const text = tokenizer.decode(ids);
-  if (values.json) console.log(JSON.stringify({ prompt_ids: promptIds, ids, text }));
-  else console.log(prompt + text);
+  if (values.json) console.log(JSON.stringify({ prompt_ids: promptIds, ids, text: tokenizer.decode(ids) }));
+  else console.log(prompt + tokenizer.decode(ids, { skipSpecialTokens: true }));
 }

@@ -2,16 +2,10 @@
 // template opens with the subject), and a fact sentence appends " <object>.". Which phrasings of a
 // relation may state a fact depends on the fact's subject (phrasingsOf).
 
+import { fillTemplate } from "../../tokenizers/prompt-template.js";
 import type { Entity, Fact, Relation } from "./types.js";
 
-/** The template with its "{}" replaced by `subject`; throws unless there is exactly one "{}". */
-export function fillTemplate(template: string, subject: string): string {
-  const at = template.indexOf("{}");
-  if (at < 0 || template.indexOf("{}", at + 2) >= 0) {
-    throw new Error(`fact world: template "${template}" must hold exactly one "{}"`);
-  }
-  return template.slice(0, at) + subject + template.slice(at + 2);
-}
+export { fillTemplate };
 
 /** A sentence stating the object: prompt + " " + object + ".". */
 export function factSentence(template: string, subject: string, object: string): string {
