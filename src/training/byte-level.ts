@@ -44,7 +44,7 @@ export function toByteLevel(text: string): string {
   return out;
 }
 
-/** The words of `text` (GPT-2 regex), each in byte-level characters. */
-export function preTokenize(text: string): string[] {
-  return Array.from(text.matchAll(GPT2_SPLIT_REGEX), (match) => toByteLevel(match[0]));
+/** The words of `text` (GPT-2's regex unless another global regex is given), in byte-level characters. */
+export function preTokenize(text: string, splitRegex: RegExp = GPT2_SPLIT_REGEX): string[] {
+  return Array.from(text.matchAll(splitRegex), (match) => toByteLevel(match[0]));
 }
