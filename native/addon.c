@@ -21,6 +21,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("dsyevd", js_dsyevd),
       EXPORT("sgesdd", js_sgesdd),
       EXPORT("dgesdd", js_dgesdd),
+      EXPORT("sgesv", js_sgesv),
+      EXPORT("dgesv", js_dgesv),
       EXPORT("setNumThreads", js_set_num_threads),
       EXPORT("getNumThreads", js_get_num_threads),
       EXPORT("attentionForward", js_attention_forward),

@@ -1,5 +1,6 @@
 /* LAPACK entry points of the locedit addon, row-major, float32 and float64:
- * Cholesky factor (potrf, A = L·Lᵀ, lower) and solve (potrs), symmetric eigendecomposition (syevd,
+ * Cholesky factor (potrf, A = L·Lᵀ, lower) and solve (potrs), general LU solve (gesv, with a
+ * condition estimate from gecon), symmetric eigendecomposition (syevd,
  * ascending eigenvalues, eigenvectors as columns) and thin SVD (gesdd, A = U·diag(s)·Vᵀ).
  * The `_work` variants are called with workspace sizes from LAPACK's documented formulas: the
  * size query returns the size as a float, which is too small for n >= ~3072 in float32.
@@ -176,3 +177,77 @@ DEFINE_SYEVD(js_dsyevd, double, napi_float64_array, LAPACKE_dsyevd_work, check_f
 
 DEFINE_GESDD(js_sgesdd, float, napi_float32_array, LAPACKE_sgesdd_work, check_finite_f32)
 DEFINE_GESDD(js_dgesdd, double, napi_float64_array, LAPACKE_dgesdd_work, check_finite_f64)
+
+/* 1-norm (largest column sum of |a_ij|) of a row-major n x n matrix, for gecon's anorm. */
+#define DEFINE_NORM1(NAME, TYPE)                                                                        \
+  static double NAME(const TYPE *a, int64_t n, int64_t lda) {                                         \
+    double largest = 0;                                                                                \
+    for (int64_t j = 0; j < n; j++) {                                                                  \
+      double sum = 0;                                                                                  \
+      for (int64_t i = 0; i < n; i++) sum += fabs((double)a[i * lda + j]);                             \
+      if (sum > largest) largest = sum;                                                                \
+    }                                                                                                  \
+    return largest;                                                                                    \
+  }
+
+DEFINE_NORM1(norm1_f32, float)
+DEFINE_NORM1(norm1_f64, double)
+
+/* gesv(n, nrhs, a, lda, b, ldb) -> rcond: solves A·X = B (A n x n, general) by LU with partial
+ * pivoting, X in place of B, A replaced by its LU factors. Returns gecon's estimate of the
+ * reciprocal 1-norm condition number so the caller can refuse a numerically singular A; an
+ * exactly singular A (U(i,i) = 0) is an error here. */
+#define DEFINE_GESV(NAME, TYPE, ARRAY, GESV, GECON, FINITE, NORM1)                                     \
+  napi_value NAME(napi_env env, napi_callback_info info) {                                             \
+    const char *fn = JS_NAME(NAME);                                                                    \
+    napi_value argv[6], result;                                                                        \
+    int64_t n, nrhs, lda, ldb;                                                                         \
+    TypedView a, b;                                                                                    \
+    if (!get_args(env, info, 6, argv, fn) || !get_int(env, argv[0], fn, "n", &n) ||                    \
+        !get_int(env, argv[1], fn, "nrhs", &nrhs) || !get_view(env, argv[2], ARRAY, fn, "a", &a) ||    \
+        !get_int(env, argv[3], fn, "lda", &lda) || !get_view(env, argv[4], ARRAY, fn, "b", &b) ||      \
+        !get_int(env, argv[5], fn, "ldb", &ldb) || !check_matrix(env, &a, 0, n, n, lda, fn, "a") ||    \
+        !check_matrix(env, &b, 0, n, nrhs, ldb, fn, "b"))                                              \
+      return NULL;                                                                                     \
+    if (n == 0) {                                                                                      \
+      CHECK_NAPI(env, napi_create_double(env, 1.0, &result));                                          \
+      return result;                                                                                   \
+    }                                                                                                  \
+    if (!FINITE(env, (TYPE *)a.data, n, n, lda, fn, "a") ||                                            \
+        !FINITE(env, (TYPE *)b.data, n, nrhs, ldb, fn, "b"))                                           \
+      return NULL;                                                                                     \
+    double anorm = NORM1((const TYPE *)a.data, n, lda);                                                \
+    lapack_int *ipiv = malloc((size_t)n * sizeof(lapack_int));                                         \
+    if (!ipiv) {                                                                                       \
+      throw_error(env, fn, "out of memory for the pivot indices");                                     \
+      return NULL;                                                                                     \
+    }                                                                                                  \
+    /* nrhs = 0 still factors A, so the condition estimate below means the same thing. */             \
+    lapack_int status = GESV(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)nrhs, (TYPE *)a.data,        \
+                             (lapack_int)lda, ipiv, (TYPE *)b.data, (lapack_int)AT_LEAST_1(ldb));      \
+    free(ipiv);                                                                                        \
+    if (status > 0) {                                                                                  \
+      char text[256];                                                                                  \
+      snprintf(text, sizeof text,                                                                      \
+               "matrix 'a' is singular: U(%d,%d) of its LU factorisation is exactly zero (LAPACK info %d)", \
+               (int)status - 1, (int)status - 1, (int)status);                                         \
+      throw_error(env, fn, text);                                                                      \
+      return NULL;                                                                                     \
+    }                                                                                                  \
+    if (status < 0) {                                                                                  \
+      lapack_failed(env, fn, status, "solve failed");                                                  \
+      return NULL;                                                                                     \
+    }                                                                                                  \
+    TYPE rcond = 0;                                                                                    \
+    status = GECON(LAPACK_ROW_MAJOR, '1', (lapack_int)n, (TYPE *)a.data, (lapack_int)lda, (TYPE)anorm, \
+                   &rcond);                                                                            \
+    if (status != 0) {                                                                                 \
+      lapack_failed(env, fn, status, "condition estimate failed");                                     \
+      return NULL;                                                                                     \
+    }                                                                                                  \
+    CHECK_NAPI(env, napi_create_double(env, (double)rcond, &result));                                  \
+    return result;                                                                                     \
+  }
+
+DEFINE_GESV(js_sgesv, float, napi_float32_array, LAPACKE_sgesv_work, LAPACKE_sgecon, check_finite_f32, norm1_f32)
+DEFINE_GESV(js_dgesv, double, napi_float64_array, LAPACKE_dgesv_work, LAPACKE_dgecon, check_finite_f64, norm1_f64)

@@ -17,5 +17,7 @@ napi_value js_ssyevd(napi_env env, napi_callback_info info);
 napi_value js_dsyevd(napi_env env, napi_callback_info info);
 napi_value js_sgesdd(napi_env env, napi_callback_info info);
 napi_value js_dgesdd(napi_env env, napi_callback_info info);
+napi_value js_sgesv(napi_env env, napi_callback_info info);
+napi_value js_dgesv(napi_env env, napi_callback_info info);
 
 #endif

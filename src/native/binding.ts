@@ -54,6 +54,13 @@ export interface NativeAddon {
   /** Solves (L·Lᵀ)·X = B in place of B (n×nrhs) given potrf's L. */
   spotrs(n: number, nrhs: number, l: F32, ldl: number, b: F32, ldb: number): void;
   dpotrs(n: number, nrhs: number, l: F64, ldl: number, b: F64, ldb: number): void;
+  /**
+   * Solves A·X = B for a general square A (n×n) by LU with partial pivoting: X replaces B (n×nrhs),
+   * A is overwritten by its LU factors. Returns gecon's estimate of the reciprocal 1-norm condition
+   * number of A; throws if A has a non-finite entry or is exactly singular.
+   */
+  sgesv(n: number, nrhs: number, a: F32, lda: number, b: F32, ldb: number): number;
+  dgesv(n: number, nrhs: number, a: F64, lda: number, b: F64, ldb: number): number;
   /** In place: a becomes eigenvectors as columns; w gets ascending eigenvalues. */
   ssyevd(n: number, a: F32, w: F32): void;
   dsyevd(n: number, a: F64, w: F64): void;
