@@ -1,5 +1,6 @@
 // safetensors writer (format in safetensors-header.ts): float32 data narrowed to F32, F16 or
-// BF16 (round to nearest, ties to even), tensors laid out in sorted name order with no holes,
+// BF16 (round to nearest, ties to even), or float64 data stored as F64 (statistics sums), tensors
+// laid out in sorted name order with no holes,
 // header padded with spaces to a multiple of 8 bytes so the data buffer stays 8-aligned.
 // Data goes out in bounded chunks (no whole-file buffer) into a temporary file that is renamed
 // over the target only once complete (atomic.ts).
@@ -9,12 +10,10 @@ import { writeAll, withAtomicFile } from "./atomic.js";
 import { DTYPE_BYTES, narrowFloat32Bits, type WritableDtype } from "./dtypes.js";
 import { METADATA_KEY } from "./safetensors-header.js";
 
-/** One tensor to write: float32 values and the dtype to store them as. */
-export interface TensorToWrite {
-  dtype: WritableDtype;
-  shape: number[];
-  data: Float32Array;
-}
+/** One tensor to write: float32 values and the dtype to store them as, or float64 values as F64. */
+export type TensorToWrite =
+  | { dtype: WritableDtype; shape: number[]; data: Float32Array }
+  | { dtype: "F64"; shape: number[]; data: Float64Array };
 
 export type TensorsToWrite = Record<string, TensorToWrite>;
 
@@ -47,10 +46,14 @@ export function writeSafetensors(
 function validateTensor(name: string, tensor: TensorToWrite, path: string): void {
   const where = `${path}: tensor '${name}'`;
   if (name === METADATA_KEY) throw new Error(`${where}: this name is reserved for metadata`);
-  if (tensor.dtype !== "F32" && tensor.dtype !== "F16" && tensor.dtype !== "BF16") {
-    throw new Error(`${where}: cannot write dtype ${String(tensor.dtype)}, expected F32, F16 or BF16`);
+  const dtype: string = tensor.dtype;
+  if (dtype !== "F32" && dtype !== "F16" && dtype !== "BF16" && dtype !== "F64") {
+    throw new Error(`${where}: cannot write dtype ${String(dtype)}, expected F32, F16, BF16 or F64`);
   }
-  if (!(tensor.data instanceof Float32Array)) throw new Error(`${where}: data must be a Float32Array`);
+  if (dtype === "F64" && !(tensor.data instanceof Float64Array))
+    throw new Error(`${where}: F64 data must be a Float64Array`);
+  if (dtype !== "F64" && !(tensor.data instanceof Float32Array))
+    throw new Error(`${where}: data must be a Float32Array`);
   if (!Array.isArray(tensor.shape) || tensor.shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
     throw new Error(`${where}: shape ${JSON.stringify(tensor.shape)} must be non-negative integers`);
   }
@@ -94,14 +97,15 @@ function encodeHeader(
 }
 
 function writeTensorData(fd: number, tensor: TensorToWrite): void {
-  const { data, dtype } = tensor;
-  if (dtype === "F32") {
+  if (tensor.dtype === "F32" || tensor.dtype === "F64") {
+    const data = tensor.data;
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     for (let done = 0; done < bytes.length; done += MAX_DIRECT_WRITE_BYTES) {
       writeAll(fd, bytes.subarray(done, done + MAX_DIRECT_WRITE_BYTES));
     }
     return;
   }
+  const { data, dtype } = tensor;
   const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
   const scratch = new Uint16Array(Math.min(CHUNK_ELEMENTS, data.length));
   for (let done = 0; done < data.length; done += scratch.length) {

@@ -1,0 +1,73 @@
+// Types of the covariance statistics (ROME/MEMIT `layer_stats`): per edited layer, the
+// uncentered second moment C0 = E[k kᵀ] of the MLP output projection's input k over the non-pad
+// tokens of a text corpus, kept as the running sum Σ k kᵀ (float64, full symmetric) and a count,
+// so that shards add up (ARCHITECTURE.md §3).
+
+/** What a statistics file was computed from; two computations with equal keys give the same sum. */
+export interface StatsKey {
+  /** modelFingerprint(modelDir): config.json + safetensors headers, sizes and sampled bytes */
+  model: string;
+  layer: number;
+  /** corpusFingerprint(files) (sha256 of the contents), or "merged:<sha256>" for merged shards */
+  corpus: string;
+  /** samples (non-empty, non-heading corpus lines) used; for merged shards the sum of theirs */
+  samples: number;
+  /** tokens kept per sample (longer samples are truncated) */
+  maxLen: number;
+  /** precision of the accumulation (ssyrk or dsyrk) and of the stored sum */
+  dtype: StatsDtype;
+}
+
+export type StatsDtype = "float32" | "float64";
+
+export interface LayerStats {
+  layer: number;
+  /** d_ff, the width of the key */
+  dim: number;
+  /** non-pad tokens summed */
+  count: number;
+  /** Σ k kᵀ, dim×dim row-major, both triangles filled */
+  sum: Float64Array;
+  key: StatsKey;
+}
+
+export interface StatsProgress {
+  /** set when the event concerns one layer only (a statistics file found in the cache) */
+  layer?: number;
+  /** samples done (including those restored from a checkpoint) */
+  done: number;
+  /** samples to do */
+  total: number;
+  /** non-pad tokens run through the model by this call (for tokens/s) */
+  tokens: number;
+}
+
+export interface CheckpointPolicy {
+  /** write partial sums at least this many seconds apart (default 60; also ≥ 9× the last write's time) */
+  seconds?: number;
+  /** or after this many batches (default: never by count) */
+  batches?: number;
+}
+
+export interface StatsOptions {
+  /** layers whose statistics are wanted (0-based) */
+  layers: number[];
+  /** plain text files; each non-empty line that is not a wikitext heading is one sample */
+  corpusFiles: string[];
+  /** number of samples to use, taken in order from the start of the corpus */
+  samples: number;
+  /** tokens kept per sample (default min(model max positions, 1024)) */
+  maxLen?: number;
+  /** accumulation and storage precision (default "float32", as the reference) */
+  dtype?: StatsDtype;
+  /** padded tokens per batch (default 4096); a resumed run keeps the value of the run it resumes */
+  batchTokens?: number;
+  /** where statistics files live: `<cacheDir>/<model fp>/layer-<l>.<corpus fp>.n<N>.t<T>.<dtype>.safetensors` */
+  cacheDir: string;
+  /** the folder the model was loaded from, for the model fingerprint */
+  modelDir: string;
+  onProgress?: (progress: StatsProgress) => void;
+  /** when aborted, partial sums are checkpointed and the call rejects with the signal's reason */
+  signal?: AbortSignal;
+  checkpoint?: CheckpointPolicy;
+}
