@@ -22,7 +22,7 @@ export interface EditHparams {
   v_lr: number;
   /** compute_z: layer whose output feeds the loss (the reference uses the last layer) */
   v_loss_layer: number;
-  /** compute_z: weight of ‖δ‖ / ‖h‖² in the loss */
+  /** compute_z: weight of ‖δ‖ / ‖h‖² in the loss (the reference's norm(δ) / norm(h)², not squared) */
   v_weight_decay: number;
   /** compute_z: after each step ‖δ‖ ≤ clamp_norm_factor · ‖h‖ */
   clamp_norm_factor: number;
@@ -52,6 +52,8 @@ export interface ResolvedHparams {
   hparams: EditHparams;
   /** the file they were read from, or "derived" with the rules that chose each value */
   source: string;
-  /** field → why this value (derived defaults only) */
+  /** field → why this value: every field of derived defaults; for a file, the fields it left out and caller overrides */
   derivation?: Record<string, string>;
+  /** valid but unusual choices against the model (e.g. v_loss_layer not the last layer) */
+  warnings?: string[];
 }

@@ -1,0 +1,138 @@
+// Finding the hyperparameters for an edit: an explicit file, a file beside the model, a shipped
+// file for a recognised model (hparams/<method>/<model>[-blue].json, values from kmeng01/rome,
+// kmeng01/memit, xpq-tech/PMET, jianghoucheng/AlphaEdit and xpq-tech/BLUE — see hparams/README.md),
+// or derived defaults; then checked against the model's shape.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseJsonText } from "../../io/json-text.js";
+import type { ModelConfig } from "../../models/config.js";
+import { deriveHparams, type KeyStatsSource } from "./derive.js";
+import { checkHparamsAgainstModel } from "./model-check.js";
+import { defaultedFields, parseHparams } from "./schema.js";
+import type { EditHparams, EditMethod, ResolvedHparams } from "./types.js";
+
+/** Models with shipped hyperparameter files, by the name used in their file names. */
+export type ShippedModel = "gpt2-xl" | "gpt-j-6b" | "llama3-8b";
+
+export const SHIPPED_MODELS: readonly ShippedModel[] = ["gpt2-xl", "gpt-j-6b", "llama3-8b"];
+
+/**
+ * The shipped model whose shape `config` has, or undefined: GPT2-XL (gpt2, 48 layers, d 1600),
+ * GPT-J-6B (gptj, 28, 4096), Llama-3-8B (llama, 32, 4096, vocab 128256, d_ff 14336; Llama-3.1-8B
+ * has the same shape and is recognised too; Llama-2-7B's vocab of 32000 is not).
+ */
+export function recognizeModel(config: ModelConfig): ShippedModel | undefined {
+  const { arch, numLayers, hiddenSize } = config;
+  if (arch === "gpt2" && numLayers === 48 && hiddenSize === 1600) return "gpt2-xl";
+  if (arch === "gptj" && numLayers === 28 && hiddenSize === 4096) return "gpt-j-6b";
+  if (
+    arch === "llama" &&
+    numLayers === 32 &&
+    hiddenSize === 4096 &&
+    config.vocabSize === 128256 &&
+    config.intermediateSize === 14336
+  )
+    return "llama3-8b";
+  return undefined;
+}
+
+/** The package's hparams/ folder (found by walking up from this file, in src/ or dist/src/). */
+export function shippedHparamsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "hparams")))
+      return join(dir, "hparams");
+    dir = dirname(dir);
+  }
+  throw new Error(
+    "locedit: the shipped hparams/ folder was not found above " + fileURLToPath(import.meta.url),
+  );
+}
+
+/** File name of a method's hyperparameters: `<model>.json`, or `<model>-blue.json` for BLUE. */
+function fileName(model: string, blue: boolean): string {
+  return `${model}${blue ? "-blue" : ""}.json`;
+}
+
+/** Path of the shipped file for (method, model, BLUE?), or undefined when none is shipped. */
+export function shippedHparamsFile(
+  method: EditMethod,
+  modelName: string,
+  options: { blue?: boolean } = {},
+): string | undefined {
+  const path = join(shippedHparamsDir(), method, fileName(modelName, options.blue ?? false));
+  return existsSync(path) ? path : undefined;
+}
+
+/** Reads and validates a hyperparameter file for `method`. */
+export function loadHparams(method: EditMethod, file: string): EditHparams {
+  return readHparams(method, file).hparams;
+}
+
+function readHparams(
+  method: EditMethod,
+  file: string,
+): { hparams: EditHparams; defaulted: Record<string, string> } {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`${file}: cannot read the hyperparameter file: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const json = parseJsonText(text, file);
+  const hparams = parseHparams(method, json, file);
+  const defaulted =
+    typeof json === "object" && json !== null ? defaultedFields(method, json as Record<string, unknown>) : {};
+  return { hparams, defaulted };
+}
+
+export interface ResolveOptions {
+  method: EditMethod;
+  /** BLUE on or off; undefined keeps the file's value (derived defaults: off) */
+  blue?: boolean;
+  /** use this file; otherwise <modelDir>/hparams/<method>[-blue].json, a shipped file, or derived defaults */
+  hparamsFile?: string;
+  /** the model's folder (a model may carry its own hparams/<method>[-blue].json) */
+  modelDir: string;
+  config: ModelConfig;
+  /** key statistics for derived defaults (see deriveHparams) */
+  stats?: KeyStatsSource;
+}
+
+/** The explicit file, else the model's own, else the shipped one for a recognised model. */
+function chooseFile(options: ResolveOptions, blue: boolean): string | undefined {
+  if (options.hparamsFile !== undefined) return options.hparamsFile;
+  const local = join(options.modelDir, "hparams", fileName(options.method, blue));
+  if (existsSync(local)) return local;
+  const model = recognizeModel(options.config);
+  return model === undefined ? undefined : shippedHparamsFile(options.method, model, { blue });
+}
+
+/** Chooses, validates and checks the hyperparameters for an edit, and says where they came from. */
+export function resolveHparams(options: ResolveOptions): ResolvedHparams {
+  const { method, config } = options;
+  const blue = options.blue ?? false;
+  const file = chooseFile(options, blue);
+
+  let resolved: ResolvedHparams;
+  if (file === undefined) {
+    const derived = deriveHparams(method, config, { blue, stats: options.stats });
+    resolved = { method, hparams: derived.hparams, source: "derived", derivation: derived.derivation };
+  } else {
+    const { hparams, defaulted } = readHparams(method, file);
+    const derivation: Record<string, string> = { ...defaulted };
+    let h = hparams;
+    if (options.blue !== undefined && options.blue !== h.blue) {
+      h = parseHparams(method, { ...h, blue: options.blue }, `${file} with blue = ${options.blue}`);
+      derivation.blue = `set to ${options.blue} by the caller (the file says ${!options.blue})`;
+    }
+    resolved = { method, hparams: h, source: file };
+    if (Object.keys(derivation).length > 0) resolved.derivation = derivation;
+  }
+  const warnings = checkHparamsAgainstModel(resolved.hparams, config, resolved.source);
+  if (warnings.length > 0) resolved.warnings = warnings;
+  return resolved;
+}

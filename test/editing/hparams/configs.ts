@@ -1,0 +1,57 @@
+// Model configurations for the hyperparameter tests: the three shipped models' shapes and small
+// ones, built directly (no config.json needed).
+import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig } from "../../../src/models/config.js";
+
+const common = { vocabSize: 50257, maxPositions: 1024, tieWordEmbeddings: true };
+
+export function gpt2(numLayers: number, hiddenSize: number): Gpt2Config {
+  return {
+    ...common,
+    arch: "gpt2",
+    numLayers,
+    hiddenSize,
+    numHeads: 4,
+    intermediateSize: 4 * hiddenSize,
+    layerNormEpsilon: 1e-5,
+  };
+}
+
+export const GPT2_XL: Gpt2Config = gpt2(48, 1600);
+
+export const GPT_J: GptjConfig = {
+  ...common,
+  arch: "gptj",
+  vocabSize: 50400,
+  numLayers: 28,
+  hiddenSize: 4096,
+  numHeads: 16,
+  intermediateSize: 16384,
+  rotaryDim: 64,
+  layerNormEpsilon: 1e-5,
+  tieWordEmbeddings: false,
+};
+
+export function llama(vocabSize: number, intermediateSize: number): LlamaConfig {
+  return {
+    ...common,
+    arch: "llama",
+    vocabSize,
+    numLayers: 32,
+    hiddenSize: 4096,
+    numHeads: 32,
+    intermediateSize,
+    numKeyValueHeads: 8,
+    headDim: 128,
+    rmsNormEps: 1e-5,
+    ropeTheta: 500000,
+    ropeScaling: null,
+    attentionBias: false,
+    mlpBias: false,
+    tieWordEmbeddings: false,
+  };
+}
+
+export const LLAMA3_8B: LlamaConfig = llama(128256, 14336);
+
+/** The bundled tiny-facts model's shape: 4 layers of width 128. */
+export const TINY: ModelConfig = gpt2(4, 128);
