@@ -1,0 +1,130 @@
+// compute_z (Meng et al., arXiv 2210.07229, Eq. 16; kmeng01/memit compute_z.py; PMET's joint
+// attention + MLP variant, Li et al., arXiv 2308.08742, Eq. 6): per request, the δ that makes the
+// model predict target_new, found by Adam (lr v_lr) on ZObjective; the reference's loop exactly:
+// evaluate, stop when the loss < 5e-2 or at the last iteration (which only measures), else step
+// and clamp ‖δ‖ ≤ clamp_norm_factor · ‖h‖. z = h + δ. All requests share one batched pass; each
+// keeps its own Adam state and stops on its own.
+import type { CausalLM } from "../../models/causal-lm.js";
+import type { DeltaSite } from "../../models/types.js";
+import type { EditHparams } from "../hparams/types.js";
+import type { PreparedRequest } from "../prepare/prepared-request.js";
+import { AdamVector } from "./adam.js";
+import { ZObjective, type SiteVectors } from "./objective.js";
+
+export const EARLY_STOP_LOSS = 5e-2;
+
+export type ZHparams = Pick<
+  EditHparams,
+  "v_num_grad_steps" | "v_lr" | "v_weight_decay" | "clamp_norm_factor" | "kl_factor"
+> & { nll_loss_factor?: number };
+
+export interface ZProgress {
+  step: number;
+  total: number;
+  active: number;
+  meanLoss: number;
+}
+
+export interface ComputeZOptions {
+  layer: number;
+  /** where δ is added: ["block"] (MEMIT, AlphaEdit), ["mlp"] (ROME), ["attn", "mlp"] (PMET) */
+  sites: readonly DeltaSite[];
+  hparams: ZHparams;
+  onStep?: (progress: ZProgress) => void;
+}
+
+export interface ZResult {
+  /** site → per request z = h + δ (d_model) */
+  z: SiteVectors;
+  /** site → per request h before editing */
+  init: SiteVectors;
+  /** site → per request δ */
+  delta: SiteVectors;
+  /** loss at the first evaluation and at the last (the final δ) */
+  lossBefore: number[];
+  lossAfter: number[];
+  nllBefore: number[];
+  nllAfter: number[];
+  /** Adam steps taken per request */
+  steps: number[];
+}
+
+function norm(v: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+function checkHparams(h: ZHparams): void {
+  if (!(Number.isInteger(h.v_num_grad_steps) && h.v_num_grad_steps >= 1))
+    throw new Error(`v_num_grad_steps must be an integer ≥ 1, got ${h.v_num_grad_steps}`);
+  for (const field of ["v_lr", "clamp_norm_factor"] as const)
+    if (!(h[field] > 0)) throw new Error(`${field} must be a positive number, got ${h[field]}`);
+}
+
+export function computeZ(
+  model: CausalLM,
+  requests: readonly PreparedRequest[],
+  options: ComputeZOptions,
+): ZResult {
+  const h = options.hparams;
+  checkHparams(h);
+  const C = model.config.hiddenSize;
+  const n = requests.length;
+  const objective = new ZObjective(model, requests, {
+    layer: options.layer,
+    sites: options.sites,
+    klFactor: h.kl_factor,
+    weightDecay: h.v_weight_decay,
+    nllFactor: h.nll_loss_factor ?? 1,
+  });
+  const delta: SiteVectors = new Map(options.sites.map((s) => [s, requests.map(() => new Float32Array(C))]));
+  const adam = new Map(options.sites.map((s) => [s, requests.map(() => new AdamVector(C, h.v_lr))]));
+  const result = {
+    lossBefore: new Array<number>(n).fill(NaN),
+    lossAfter: new Array<number>(n).fill(NaN),
+    nllBefore: new Array<number>(n).fill(NaN),
+    nllAfter: new Array<number>(n).fill(NaN),
+    steps: new Array<number>(n).fill(0),
+  };
+  let active = requests.map((_, i) => i);
+  for (let it = 0; it < h.v_num_grad_steps && active.length > 0; it++) {
+    const value = objective.evaluate(active, delta);
+    for (const r of active) {
+      if (!Number.isFinite(value.loss[r]))
+        throw new Error(`compute_z: the loss of request ${r} became ${value.loss[r]} at step ${it}`);
+      if (it === 0) {
+        result.lossBefore[r] = value.loss[r];
+        result.nllBefore[r] = value.nll[r];
+      }
+      result.lossAfter[r] = value.loss[r];
+      result.nllAfter[r] = value.nll[r];
+    }
+    const meanLoss = active.reduce((a, r) => a + value.loss[r], 0) / active.length;
+    options.onStep?.({ step: it + 1, total: h.v_num_grad_steps, active: active.length, meanLoss });
+    if (it === h.v_num_grad_steps - 1) break;
+    active = active.filter((r) => value.loss[r] >= EARLY_STOP_LOSS);
+    for (const r of active) {
+      for (const site of options.sites) {
+        const d = delta.get(site)![r];
+        adam.get(site)![r].step(d, value.grad.get(site)![r]);
+        const maxNorm = h.clamp_norm_factor * norm(objective.init!.get(site)![r]);
+        const dn = norm(d);
+        if (dn > maxNorm) for (let c = 0; c < C; c++) d[c] *= maxNorm / dn;
+      }
+      result.steps[r]++;
+    }
+  }
+  const init = objective.init!;
+  const z: SiteVectors = new Map(
+    options.sites.map((s) => [
+      s,
+      requests.map((_, r) => {
+        const out = new Float32Array(C);
+        for (let c = 0; c < C; c++) out[c] = init.get(s)![r][c] + delta.get(s)![r][c];
+        return out;
+      }),
+    ]),
+  );
+  return { z, init, delta, ...result };
+}

@@ -1,0 +1,241 @@
+// The compute_z objective (Meng et al., arXiv 2210.07229, Eq. 16; kmeng01/memit compute_z.py) for a
+// batch of requests, each with its own δ per site, with its exact gradient:
+//   L(δ) = f · mean_p [ −Σ_j log P(t_j | p, t_<j ; h^L + δ) / |t| ]          (rewriting prompts p)
+//        + kl_factor · KL(P_δ(·|"{s} is a") ‖ P_0(·|"{s} is a"))             (at the subject token)
+//        + v_weight_decay · ‖δ‖ / ‖h‖²                                       (reference's form)
+// δ is added at layer L's site ("block": the block output, MEMIT; "mlp": the MLP output, ROME;
+// "attn" + "mlp": PMET) at the lookup token of every row of its request. Exact savings over the
+// reference: the residual stream entering layer L is computed once (it does not depend on δ), only
+// layers ≥ L run per step, logits only where the loss reads, all requests in one batched pass.
+import type { CausalLM } from "../../models/causal-lm.js";
+import { editSurface } from "../../models/edit-surface.js";
+import type { Batch, DeltaHook, DeltaSite } from "../../models/types.js";
+import { makeBatch } from "../../runtime/batch.js";
+import { crossEntropy, logSoftmax } from "../../runtime/loss.js";
+import type { PreparedRequest } from "../prepare/prepared-request.js";
+import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./rows.js";
+
+export interface ZObjectiveSettings {
+  layer: number;
+  sites: readonly DeltaSite[];
+  klFactor: number;
+  weightDecay: number;
+  /** PMET's nll_loss_factor (1 elsewhere) */
+  nllFactor: number;
+}
+
+/** site → one δ (d_model) per request */
+export type SiteVectors = Map<DeltaSite, Float32Array[]>;
+
+export interface ObjectiveValue {
+  /** per request (NaN for inactive ones): total, NLL part, KL part */
+  loss: number[];
+  nll: number[];
+  kl: number[];
+  /** gradient of each active request's loss with respect to its δ at each site */
+  grad: SiteVectors;
+}
+
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+export class ZObjective {
+  readonly rows: ZRows;
+  private readonly C: number;
+  private readonly V: number;
+  /** residual stream entering layer L for every row (rows × T_all × C), or null when L = 0 */
+  private readonly inputL: Float32Array | null;
+  private readonly T: number;
+  private klInit: Float64Array[] | null = null;
+  /** site → per request h at the first rewrite prompt's lookup before editing (set by the first evaluation) */
+  init: SiteVectors | null = null;
+
+  constructor(
+    private readonly model: CausalLM,
+    readonly requests: readonly PreparedRequest[],
+    readonly settings: ZObjectiveSettings,
+  ) {
+    this.C = model.config.hiddenSize;
+    this.V = model.config.vocabSize;
+    this.rows = buildZRows(requests);
+    const batch = makeBatch(this.rows.sequences, { padSide: "right" });
+    this.T = batch.T;
+    this.inputL =
+      settings.layer === 0 ? null : model.forward(batch, { endLayer: settings.layer, logits: "none" }).hidden;
+  }
+
+  /** Loss and gradient for the requests in `active` (indices), δ per site and request. */
+  evaluate(active: readonly number[], deltas: SiteVectors): ObjectiveValue {
+    const { layer, sites } = this.settings;
+    const C = this.C;
+    const rowIds = active.flatMap((r) => [...this.rows.requestRows[r].rewrite, this.rows.requestRows[r].kl]);
+    const batch = makeBatch(
+      rowIds.map((id) => this.rows.sequences[id]),
+      { padSide: "right" },
+    );
+    const start = this.inputL ? { layer, hidden: this.sliceInput(rowIds, batch) } : undefined;
+    const hooks: DeltaHook[] = [];
+    rowIds.forEach((id, row) => {
+      for (const site of sites)
+        hooks.push({
+          layer,
+          site,
+          row,
+          position: this.rows.lookups[id],
+          vector: deltas.get(site)![this.rows.owner[id]],
+        });
+    });
+    const { positions, klAt } = this.lossPositions(active, rowIds);
+    const trace = this.model.forward(batch, {
+      ...(start ? { start } : {}),
+      deltas: hooks,
+      logits: [...positions, ...klAt.map((k) => k.at)],
+      keepActivations: { fromLayer: layer },
+    });
+    if (!this.init)
+      this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
+    const value = this.losses(active, positions, klAt, trace.logits, deltas);
+    const through = sites.some((s) => s !== "block");
+    const back = this.model.backward(trace, value.dlogits, { downTo: layer, through });
+    const grad: SiteVectors = new Map();
+    for (const site of sites) {
+      const g = site === "block" ? back.dOut : site === "mlp" ? back.block!.dMlpOut : back.block!.dAttnOut;
+      const perRequest = this.requests.map(() => new Float32Array(C));
+      rowIds.forEach((id, row) => {
+        const n = (row * batch.T + this.rows.lookups[id]) * C;
+        const dst = perRequest[this.rows.owner[id]];
+        for (let c = 0; c < C; c++) dst[c] += g[n + c];
+      });
+      for (const r of active)
+        this.addWeightDecayGradient(perRequest[r], deltas.get(site)![r], this.init!.get(site)![r]);
+      grad.set(site, perRequest);
+    }
+    return { loss: value.loss, nll: value.nll, kl: value.kl, grad };
+  }
+
+  /** The cached residual stream of the chosen rows, cut or padded to the sub-batch's length. */
+  private sliceInput(rowIds: readonly number[], batch: Batch): Float32Array {
+    const C = this.C;
+    const out = new Float32Array(batch.B * batch.T * C);
+    const T = Math.min(batch.T, this.T);
+    rowIds.forEach((id, row) => {
+      out.set(this.inputL!.subarray(id * this.T * C, (id * this.T + T) * C), row * batch.T * C);
+    });
+    return out;
+  }
+
+  private lossPositions(active: readonly number[], rowIds: readonly number[]) {
+    const rowOf = new Map(rowIds.map((id, row) => [id, row]));
+    const positions: (LossPosition & { request: number; weight: number })[] = [];
+    const klAt: { request: number; at: { row: number; position: number } }[] = [];
+    for (const r of active) {
+      const req = this.requests[r];
+      const { rewrite, kl } = this.rows.requestRows[r];
+      const weight = this.settings.nllFactor / (req.targetIds.length * rewrite.length);
+      rewrite.forEach((id, p) => {
+        for (const pos of targetPositions(req, p, rowOf.get(id)!))
+          positions.push({ ...pos, request: r, weight });
+      });
+      klAt.push({ request: r, at: { row: rowOf.get(kl)!, position: this.rows.lookups[kl] } });
+    }
+    return { positions, klAt };
+  }
+
+  private losses(
+    active: readonly number[],
+    positions: readonly (LossPosition & { request: number; weight: number })[],
+    klAt: readonly { request: number }[],
+    logits: Float32Array,
+    deltas: SiteVectors,
+  ) {
+    const V = this.V;
+    const n = this.requests.length;
+    const nll = new Array<number>(n).fill(NaN);
+    const kl = new Array<number>(n).fill(NaN);
+    const loss = new Array<number>(n).fill(NaN);
+    for (const r of active) nll[r] = 0;
+    const M = positions.length;
+    const ce = crossEntropy(
+      logits.subarray(0, M * V),
+      V,
+      positions.map((p) => p.target),
+      positions.map((p) => p.weight),
+    );
+    positions.forEach((p, m) => (nll[p.request] -= p.weight * ce.logprobs[m]));
+    const dlogits = new Float32Array(logits.length);
+    dlogits.set(ce.dlogits);
+    const firstCall = this.klInit === null;
+    if (firstCall) this.klInit = this.requests.map(() => new Float64Array(0));
+    klAt.forEach(({ request }, i) => {
+      const offset = (M + i) * V;
+      const logp = logSoftmax(logits, offset, V);
+      if (firstCall) this.klInit![request] = logp;
+      const logq0 = this.klInit![request];
+      let value = 0;
+      for (let v = 0; v < V; v++) value += Math.exp(logp[v]) * (logp[v] - logq0[v]);
+      kl[request] = this.settings.klFactor * value;
+      // ∂KL/∂z_v = p_v · (log p_v − log p0_v − KL)
+      for (let v = 0; v < V; v++)
+        dlogits[offset + v] = this.settings.klFactor * Math.exp(logp[v]) * (logp[v] - logq0[v] - value);
+    });
+    for (const r of active) {
+      let wd = 0;
+      for (const site of this.settings.sites) {
+        const h = norm(this.init!.get(site)![r]);
+        wd += (this.settings.weightDecay * norm(deltas.get(site)![r])) / (h * h);
+      }
+      loss[r] = nll[r] + kl[r] + wd;
+    }
+    return { loss, nll, kl, dlogits };
+  }
+
+  /** ∇ of v_weight_decay · ‖δ‖ / ‖h‖²: zero at δ = 0, as PyTorch's norm backward gives. */
+  private addWeightDecayGradient(grad: Float32Array, delta: Float32Array, h: Float32Array): void {
+    const d = norm(delta);
+    if (d === 0) return;
+    const hn = norm(h);
+    const scale = this.settings.weightDecay / (d * hn * hn);
+    for (let c = 0; c < grad.length; c++) grad[c] += scale * delta[c];
+  }
+
+  /** h before editing at each request's first rewrite prompt: block output, MLP output (W k + b), attention output. */
+  private captureInit(
+    active: readonly number[],
+    rowIds: readonly number[],
+    batch: Batch,
+    block: { out: Float32Array; key: Float32Array },
+    input: Float32Array,
+  ): void {
+    const C = this.C;
+    const surface = editSurface(this.model, this.settings.layer);
+    const W = this.model.param(surface.mlpOut.weight);
+    const bias = surface.mlpOut.bias ? this.model.param(surface.mlpOut.bias) : null;
+    const F = surface.keyDim;
+    const init: SiteVectors = new Map(
+      this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(C))]),
+    );
+    for (const r of active) {
+      const id = this.rows.requestRows[r].rewrite[0];
+      const n = rowIds.indexOf(id) * batch.T + this.rows.lookups[id];
+      const out = block.out.subarray(n * C, n * C + C);
+      const key = block.key.subarray(n * F, n * F + F);
+      const mlp = new Float32Array(C);
+      for (let c = 0; c < C; c++) {
+        let s = bias ? bias[c] : 0;
+        for (let f = 0; f < F; f++) s += W[c * F + f] * key[f];
+        mlp[c] = s;
+      }
+      for (const site of this.settings.sites) {
+        const dst = init.get(site)![r];
+        if (site === "block") dst.set(out);
+        else if (site === "mlp") dst.set(mlp);
+        // out = x + attn + mlp for sequential and parallel blocks alike, so attn = out − x − mlp
+        else for (let c = 0; c < C; c++) dst[c] = out[c] - input[n * C + c] - mlp[c];
+      }
+    }
+    this.init = init;
+  }
+}

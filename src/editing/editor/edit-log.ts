@@ -1,0 +1,89 @@
+// The record of one edited batch (what `locedit edit` writes as edit-log.json): method, BLUE,
+// where the hyperparameters came from, layers touched and the norm of each ΔW, each request's
+// compute_z loss before and after, and timings split as the issue asks (statistics, z, keys, solve).
+import type { EditHparams, EditMethod } from "../hparams/types.js";
+import type { DeltaResult } from "../methods/types.js";
+import type { EditRequest } from "../requests/types.js";
+
+export interface LayerDeltaRecord {
+  layer: number;
+  weight: string;
+  /** Frobenius norm of ΔW */
+  delta_norm: number;
+  /** Frobenius norm of W before this batch */
+  weight_norm: number;
+}
+
+export interface RequestRecord {
+  id?: string | number;
+  prompt: string;
+  subject: string;
+  target_new: string;
+  target_true?: string;
+  /** per compute_z layer: loss at the first and the last evaluation, steps taken */
+  z: {
+    layer: number;
+    loss_before: number;
+    loss_after: number;
+    nll_before: number;
+    nll_after: number;
+    steps: number;
+  }[];
+}
+
+export interface EditLog {
+  locedit_version: string;
+  method: EditMethod;
+  blue: boolean;
+  batch: number;
+  hparams: EditHparams;
+  hparams_source: string;
+  hparams_derivation?: Record<string, string>;
+  context_templates: string[][];
+  layers: number[];
+  deltas: LayerDeltaRecord[];
+  requests: RequestRecord[];
+  timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
+}
+
+function frobenius(values: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  return Math.sqrt(s);
+}
+
+export function requestRecords(requests: readonly EditRequest[], result: DeltaResult): RequestRecord[] {
+  return requests.map((r, i) => ({
+    ...(r.id === undefined ? {} : { id: r.id }),
+    prompt: r.prompt,
+    subject: r.subject,
+    target_new: r.targetNew,
+    ...(r.targetTrue === undefined ? {} : { target_true: r.targetTrue }),
+    z: result.z
+      .map((z) => {
+        // ROME logs one compute_z per request; the others one per layer for the whole batch.
+        const at = result.method === "rome" ? 0 : i;
+        const log = result.method === "rome" ? result.z[i] : z;
+        return {
+          layer: log.layer,
+          loss_before: log.lossBefore[at],
+          loss_after: log.lossAfter[at],
+          nll_before: log.nllBefore[at],
+          nll_after: log.nllAfter[at],
+          steps: log.steps[at],
+        };
+      })
+      .slice(0, result.method === "rome" ? 1 : undefined),
+  }));
+}
+
+export function deltaRecords(result: DeltaResult, weightNorms: Map<string, number>): LayerDeltaRecord[] {
+  return result.updates.map((u) => ({
+    layer: u.layer,
+    weight: u.weight,
+    delta_norm: frobenius(u.delta),
+    weight_norm: weightNorms.get(u.weight) ?? NaN,
+  }));
+}
+
+export { frobenius };

@@ -1,0 +1,270 @@
+// Sequential batch editing (ARCHITECTURE.md §4; the Python toolkits' `apply_<method>_to_model` in a
+// loop): an Editor holds the model and everything that spans batches — the statistics, the sampled
+// context templates, AlphaEdit's projectors and accumulated K Kᵀ (cache_c), the original weights —
+// edits batch after batch on the same model, and restores the original weights bit for bit.
+//   const editor = await Editor.fromPretrained(dir, { method: "memit", blue: true, stats: { dir: "stats" } });
+//   const log = await editor.edit([{ prompt: "{} was born in", subject: "Ada", targetNew: " Paris" }]);
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { nullSpaceProjector } from "../../linalg/index.js";
+import type { CausalLM } from "../../models/causal-lm.js";
+import { loadModel } from "../../models/load.js";
+import { saveModel, type SaveOptions } from "../../models/save.js";
+import { loadTokenizer } from "../../tokenizers/load-tokenizer.js";
+import type { Tokenizer } from "../../tokenizers/tokenizer.js";
+import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
+import { computeKeys } from "../compute-ks.js";
+import { resolveHparams } from "../hparams/resolve.js";
+import { parseHparams } from "../hparams/schema.js";
+import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
+import { METHODS } from "../methods/index.js";
+import { boundaryLayers } from "../methods/blue/boundary-update.js";
+import { sampleContextTemplates } from "../prepare/context-templates.js";
+import { checkPrepared } from "../prepare/prepared-request.js";
+import { prepareRequests } from "../prepare/prepare-requests.js";
+import type { EditRequest } from "../requests/types.js";
+import { deltaRecords, frobenius, requestRecords, type EditLog } from "./edit-log.js";
+import { LayerStatistics, type StatisticsSource } from "./statistics.js";
+
+export const LOCEDIT_VERSION = "0.1.0";
+
+export interface EditProgress {
+  stage: "statistics" | "templates" | "z" | "layer" | "apply";
+  layer?: number;
+  step?: number;
+  total?: number;
+  detail?: string;
+}
+
+export interface EditorOptions {
+  method: EditMethod;
+  /** BLUE (MEMIT, PMET, AlphaEdit); default: the hyperparameter file's value, or off */
+  blue?: boolean;
+  /** a hyperparameter file, or fields overriding the resolved ones */
+  hparams?: string | Partial<EditHparams>;
+  /** where C0 comes from (see LayerStatistics); or give `covariance` directly */
+  stats?: StatisticsSource;
+  /** C0 of a layer (float64 d_ff²), e.g. for a model built in memory */
+  covariance?: (layer: number) => Float64Array;
+  /** seed of the context-template sampling (default 0) */
+  seed?: number;
+  /** context templates to use instead of sampling them (first group ["{}"]) */
+  contextTemplates?: string[][];
+  onProgress?: (event: EditProgress) => void;
+}
+
+export class Editor {
+  readonly snapshot: WeightSnapshot;
+  readonly history: EditLog[] = [];
+  private readonly statistics: LayerStatistics | null;
+  private templates: string[][] | null;
+  private readonly projectors = new Map<number, Float64Array>();
+  private readonly keyGrams = new Map<number, Float64Array>();
+  private lambdaDerived = false;
+
+  private constructor(
+    readonly model: CausalLM,
+    readonly tokenizer: Tokenizer,
+    readonly modelDir: string,
+    public resolved: ResolvedHparams,
+    private readonly options: EditorOptions,
+  ) {
+    this.snapshot = new WeightSnapshot(model);
+    this.templates = options.contextTemplates ?? null;
+    this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
+    if (!this.statistics && !options.covariance)
+      throw new Error(
+        "Editor: give `stats` (a statistics folder, and a corpus to compute missing ones) or `covariance`",
+      );
+  }
+
+  /** Loads a Hugging Face folder and resolves the method's hyperparameters for it. */
+  static async fromPretrained(dir: string, options: EditorOptions): Promise<Editor> {
+    const model = loadModel(dir);
+    const tokenizer = await loadTokenizer(dir);
+    return Editor.fromModel(model, tokenizer, dir, options);
+  }
+
+  /** An Editor over a model already in memory (`modelDir` keys its statistics and hparams lookup). */
+  static fromModel(model: CausalLM, tokenizer: Tokenizer, modelDir: string, options: EditorOptions): Editor {
+    if (!(options.method in METHODS))
+      throw new Error(
+        `unknown editing method '${options.method}': expected one of ${Object.keys(METHODS).join(", ")}`,
+      );
+    return new Editor(model, tokenizer, modelDir, resolveFor(model, modelDir, options), options);
+  }
+
+  get method(): EditMethod {
+    return this.resolved.method;
+  }
+
+  get hparams(): EditHparams {
+    return this.resolved.hparams;
+  }
+
+  /** The layers whose weights this method changes: all critical layers, or BLUE's two boundary layers. */
+  get updatedLayers(): number[] {
+    const layers = this.hparams.layers;
+    return this.hparams.blue && this.method !== "rome" ? [...boundaryLayers(layers)] : [...layers];
+  }
+
+  /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
+  async edit(input: readonly EditRequest[]): Promise<EditLog> {
+    const started = performance.now();
+    const requests = [...input]; // REQUESTS-VALIDATION: swap in the requests module's batch check
+    const layers = this.updatedLayers;
+    const progress = this.options.onProgress;
+    if (this.statistics)
+      await this.statistics.ensure(layers, (p) =>
+        progress?.({ stage: "statistics", step: p.done, total: p.total, layer: p.layer }),
+      );
+    const statsSeconds = (performance.now() - started) / 1000;
+    const templates = this.contextTemplates();
+    const prepared = prepareRequests(this.tokenizer, requests, templates, this.hparams.fact_token);
+    prepared.forEach((p, i) => checkPrepared(p, i, this.model.config.vocabSize));
+    if (!this.lambdaDerived && this.resolved.source === "derived") this.deriveLambda(layers, prepared);
+    const result = METHODS[this.method](
+      {
+        model: this.model,
+        hparams: this.hparams,
+        covariance: (layer) => this.covariance(layer),
+        projector: (layer) => this.projector(layer),
+        cachedKeyGram: (layer) => this.keyGramOf(layer),
+        onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),
+      },
+      prepared,
+    );
+    const applyStart = performance.now();
+    const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.param(u.weight))]));
+    progress?.({ stage: "apply" });
+    applyDeltas(this.model, result.updates, this.snapshot);
+    for (const [layer, gram] of result.keyGramUpdates ?? []) {
+      const acc = this.keyGramOf(layer);
+      for (let i = 0; i < acc.length; i++) acc[i] += gram[i];
+    }
+    const applySeconds = (performance.now() - applyStart) / 1000;
+    const log: EditLog = {
+      locedit_version: LOCEDIT_VERSION,
+      method: this.method,
+      blue: result.blue,
+      batch: this.history.length + 1,
+      hparams: this.hparams,
+      hparams_source: this.resolved.source,
+      ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
+      context_templates: templates,
+      layers: [...new Set(result.updates.map((u) => u.layer))],
+      deltas: deltaRecords(result, norms),
+      requests: requestRecords(requests, result),
+      timings_s: {
+        statistics: statsSeconds,
+        ...result.timings,
+        apply: applySeconds,
+        total: (performance.now() - started) / 1000,
+      },
+    };
+    this.history.push(log);
+    return log;
+  }
+
+  /** Puts back the original weights bit for bit and forgets the batches (AlphaEdit's cache_c too). */
+  restore(): void {
+    this.snapshot.restore();
+    this.keyGrams.clear();
+    this.history.length = 0;
+  }
+
+  /** Writes the edited model as a Hugging Face folder (atomically) with edit-log.json beside it. */
+  save(outDir: string, options: Pick<SaveOptions, "dtype" | "maxShardBytes"> = {}): void {
+    const hfConfig = JSON.parse(readFileSync(join(this.modelDir, "config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    saveModel(this.model, outDir, {
+      ...options,
+      copyFilesFrom: this.modelDir,
+      hfConfig,
+      extraFiles: { "edit-log.json": JSON.stringify(this.history, null, 2) + "\n" },
+    });
+  }
+
+  /** Context templates: given, or sampled once from the unedited model (MEMIT or ROME style). */
+  contextTemplates(): string[][] {
+    this.templates ??= sampleContextTemplates(this.model, this.tokenizer, {
+      lengthParams: this.hparams.context_template_length_params,
+      style: this.method === "rome" ? "rome" : "memit",
+      seed: this.options.seed ?? 0,
+    });
+    return this.templates;
+  }
+
+  private covariance(layer: number): Float64Array {
+    return this.options.covariance ? this.options.covariance(layer) : this.statistics!.covariance(layer);
+  }
+
+  private projector(layer: number): Float64Array {
+    let p = this.projectors.get(layer);
+    if (!p) {
+      const c = this.covariance(layer);
+      const F = Math.round(Math.sqrt(c.length));
+      p = nullSpaceProjector({ data: c, shape: [F, F] }, this.hparams.nullspace_threshold).data;
+      this.projectors.set(layer, p);
+    }
+    return p;
+  }
+
+  private keyGramOf(layer: number): Float64Array {
+    let g = this.keyGrams.get(layer);
+    if (!g) {
+      const c = this.covariance(layer);
+      g = new Float64Array(c.length);
+      this.keyGrams.set(layer, g);
+    }
+    return g;
+  }
+
+  /** Derived defaults: λ from the first batch's keys against tr C0 (deriveHparams' rule), fixed thereafter. */
+  private deriveLambda(layers: readonly number[], prepared: Parameters<typeof computeKeys>[1]): void {
+    const stats = new Map<number, { meanKeyNormSq: number; traceC: number }>();
+    for (const layer of layers) {
+      const keys = computeKeys(this.model, prepared, layer);
+      let sq = 0;
+      for (let i = 0; i < keys.length; i++) sq += keys[i] * keys[i];
+      const c = this.covariance(layer);
+      const F = Math.round(Math.sqrt(c.length));
+      let trace = 0;
+      for (let i = 0; i < F; i++) trace += c[i * F + i];
+      stats.set(layer, { meanKeyNormSq: sq / prepared.length, traceC: trace });
+    }
+    this.resolved = resolveFor(this.model, this.modelDir, this.options, stats);
+    this.lambdaDerived = true;
+  }
+}
+
+function resolveFor(
+  model: CausalLM,
+  modelDir: string,
+  options: EditorOptions,
+  stats?: Map<number, { meanKeyNormSq: number; traceC: number }>,
+): ResolvedHparams {
+  const file = typeof options.hparams === "string" ? options.hparams : undefined;
+  const resolved = resolveHparams({
+    method: options.method,
+    blue: options.blue,
+    hparamsFile: file,
+    modelDir,
+    config: model.config,
+    stats,
+  });
+  if (typeof options.hparams === "object") {
+    resolved.hparams = parseHparams(
+      options.method,
+      { ...resolved.hparams, ...options.hparams },
+      "Editor options.hparams",
+    );
+    resolved.derivation = {
+      ...resolved.derivation,
+      ...Object.fromEntries(Object.keys(options.hparams).map((k) => [k, "set by the caller"])),
+    };
+  }
+  return resolved;
+}

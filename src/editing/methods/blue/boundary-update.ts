@@ -1,0 +1,74 @@
+// BLUE, Boundary Layer UpdatE (Li et al., "Rethinking the Residual Distribution of Locate-then-Edit
+// Methods in Model Editing", arXiv 2502.03748, Alg. 1): only the first and last critical layers
+// are updated. For each of them in order: z is computed AT that layer (compute_z with z_layer = l),
+// keys and H at that layer, and ΔW^l from the undivided residual R^l = Z^l − H^l; the last layer's z
+// is computed on the model that already carries the first layer's update. Applies to MEMIT, PMET
+// and AlphaEdit through their LayerFamily (solve, sites, residual module).
+import { editSurface } from "../../../models/edit-surface.js";
+import { withDeltasApplied } from "../../apply-deltas.js";
+import { keysAndHidden } from "../../compute-ks.js";
+import { computeZ } from "../../compute-z/compute-z.js";
+import type { PreparedRequest } from "../../prepare/prepared-request.js";
+import { residuals, type LayerFamily } from "../layer-family.js";
+import { keyGramsAfterEdit, zLogOf } from "../records.js";
+import type { DeltaResult, MethodContext, WeightUpdate, ZLog } from "../types.js";
+
+/** The boundary layers of a critical-layer list: its first and last. */
+export function boundaryLayers(layers: readonly number[]): [number, number] {
+  if (layers.length < 2)
+    throw new Error(
+      `BLUE needs at least two critical layers (first and last), got ${JSON.stringify(layers)}`,
+    );
+  return [layers[0], layers[layers.length - 1]];
+}
+
+export function boundaryUpdate(
+  family: LayerFamily,
+  context: MethodContext,
+  requests: readonly PreparedRequest[],
+): DeltaResult {
+  const { model, hparams } = context;
+  const boundary = boundaryLayers(hparams.layers);
+  const timings = { z: 0, keys: 0, solve: 0 };
+  const updates: WeightUpdate[] = [];
+  const zLogs: ZLog[] = [];
+  const grams = withDeltasApplied(model, (apply) => {
+    for (const layer of boundary) {
+      let t = performance.now();
+      const zr = computeZ(model, requests, {
+        layer,
+        sites: family.zSites,
+        hparams,
+        onStep: (p) => context.onProgress?.({ stage: "z", layer, step: p.step, total: p.total }),
+      });
+      timings.z += (performance.now() - t) / 1000;
+      zLogs.push(zLogOf(layer, zr));
+      t = performance.now();
+      const { keys, hidden } = keysAndHidden(model, requests, layer, layer, family.residualSite);
+      timings.keys += (performance.now() - t) / 1000;
+      t = performance.now();
+      const resid = residuals(zr.z.get(family.residualSite)!, hidden, 1);
+      const surface = editSurface(model, layer);
+      const delta = family.solve(context, layer, keys, resid, requests.length);
+      timings.solve += (performance.now() - t) / 1000;
+      const update = {
+        layer,
+        weight: surface.mlpOut.weight,
+        rows: surface.hiddenDim,
+        cols: surface.keyDim,
+        delta,
+      };
+      apply([update]);
+      updates.push(update);
+    }
+    return family.keepsKeyGram ? keyGramsAfterEdit(model, requests, boundary, timings) : undefined;
+  });
+  return {
+    method: family.method,
+    blue: true,
+    updates,
+    z: zLogs,
+    timings,
+    ...(grams ? { keyGramUpdates: grams } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+// Small pieces the strategies share: the compute_z log entry and AlphaEdit's K Kᵀ of a batch on the
+// edited model (jianghoucheng/AlphaEdit AlphaEdit_main.py: cache_c[i] += K Kᵀ after the batch).
+import type { CausalLM } from "../../models/causal-lm.js";
+import { native } from "../../native/binding.js";
+import { computeKeys } from "../compute-ks.js";
+import type { ZResult } from "../compute-z/compute-z.js";
+import type { PreparedRequest } from "../prepare/prepared-request.js";
+import type { MethodTimings, ZLog } from "./types.js";
+
+export function zLogOf(layer: number, z: ZResult): ZLog {
+  return {
+    layer,
+    lossBefore: z.lossBefore,
+    lossAfter: z.lossAfter,
+    nllBefore: z.nllBefore,
+    nllAfter: z.nllAfter,
+    steps: z.steps,
+  };
+}
+
+/** K Kᵀ (d_ff², float64, full) of rows `keys` (n × d_ff). */
+export function keyGram(keys: Float32Array, n: number): Float64Array {
+  const F = keys.length / n;
+  const k = Float64Array.from(keys);
+  const out = new Float64Array(F * F);
+  native.dgemm(true, false, F, F, n, 1, k, 0, F, k, 0, F, 0, out, 0, F);
+  return out;
+}
+
+/** layer → K Kᵀ of the requests' keys, read on the model as it is now (after the batch's edits). */
+export function keyGramsAfterEdit(
+  model: CausalLM,
+  requests: readonly PreparedRequest[],
+  layers: readonly number[],
+  timings: MethodTimings,
+): Map<number, Float64Array> {
+  const t = performance.now();
+  const out = new Map<number, Float64Array>();
+  for (const layer of layers) out.set(layer, keyGram(computeKeys(model, requests, layer), requests.length));
+  timings.keys += (performance.now() - t) / 1000;
+  return out;
+}
