@@ -4,6 +4,7 @@ import { UsageError } from "./args.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
+import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
   inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
+  stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };
 
 function usage(): string {

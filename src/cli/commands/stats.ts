@@ -1,0 +1,184 @@
+// `locedit stats`: computes (or finds in the cache) the covariance statistics C0 = E[k kᵀ] of
+// chosen layers over a text corpus; `locedit stats merge` adds up shards computed apart.
+import { parseArgs } from "node:util";
+import { loadOrComputeStats } from "../../editing/stats/compute.js";
+import { mergeStats } from "../../editing/stats/merge.js";
+import { meanSquaredNorm } from "../../editing/stats/second-moment.js";
+import { statsPath } from "../../editing/stats/stats-file.js";
+import type { LayerStats, StatsDtype } from "../../editing/stats/types.js";
+import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { loadModelAndTokenizer } from "../load.js";
+import { progressBar } from "../progress.js";
+
+const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
+       locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
+
+Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
+samples are used. Statistics are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C)
+keeps its partial sums and the same command resumes it. merge writes the sum of the shards' sums
+and counts under DIR, with corpus "merged:<sha256 of the shards' corpus fingerprints>".`;
+
+export async function statsCommand(argv: string[]): Promise<void> {
+  if (argv[0] === "merge") return mergeCommand(argv.slice(1));
+  const values = parseOptions(
+    argv,
+    {
+      model: { type: "string" },
+      layers: { type: "string" },
+      corpus: { type: "string", multiple: true },
+      samples: { type: "string" },
+      "max-len": { type: "string" },
+      dtype: { type: "string" },
+      "batch-tokens": { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    },
+    USAGE,
+  );
+  if (values.help) return void console.log(USAGE);
+  const modelDir = requireString(values, "model", USAGE);
+  const layers = parseLayers(requireString(values, "layers", USAGE));
+  const corpusFiles = (values.corpus as string[] | undefined) ?? [];
+  if (corpusFiles.length === 0) throw new UsageError(`--corpus is required\n\n${USAGE}`);
+  const samples = optionalInt(values, "samples", 0, 1);
+  if (values.samples === undefined) throw new UsageError(`--samples is required\n\n${USAGE}`);
+  const maxLen = values["max-len"] === undefined ? undefined : optionalInt(values, "max-len", 0, 1);
+  const batchTokens = optionalInt(values, "batch-tokens", 4096, 1);
+  const dtype = parseDtype(values.dtype);
+  const cacheDir = requireString(values, "out", USAGE);
+  const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
+
+  const bar = progressBar("stats");
+  const cached = new Set<number>();
+  const started = Date.now();
+  let tokens = 0;
+  const controller = new AbortController();
+  const interrupt = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", interrupt);
+  let stats: Map<number, LayerStats>;
+  try {
+    stats = await loadOrComputeStats(model, tokenizer, {
+      layers,
+      corpusFiles,
+      samples,
+      maxLen,
+      dtype,
+      batchTokens,
+      cacheDir,
+      modelDir,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.layer !== undefined) return void cached.add(p.layer);
+        tokens = p.tokens;
+        bar.update(p.done, p.total, `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
+      },
+    });
+  } catch (error) {
+    bar.finish();
+    if (controller.signal.aborted)
+      throw new Error(`interrupted; partial sums are saved under ${cacheDir}, the same command resumes`, {
+        cause: error,
+      });
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", interrupt);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  bar.finish();
+  printSummary(stats, cacheDir, cached, { seconds, tokens }, values.json === true);
+}
+
+function parseLayers(text: string): number[] {
+  const layers: number[] = [];
+  for (const part of text.split(",")) {
+    const range = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!range)
+      throw new UsageError(`--layers must be a list like 3,4,5 or 3-5, got ${JSON.stringify(text)}`);
+    const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
+    for (let layer = from; layer <= to; layer++) layers.push(layer);
+  }
+  return layers;
+}
+
+function parseDtype(value: unknown): StatsDtype {
+  if (value === undefined) return "float32";
+  if (value !== "float32" && value !== "float64")
+    throw new UsageError(`--dtype must be float32 or float64, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function layerSummary(stats: LayerStats, path: string) {
+  const trace = meanSquaredNorm(stats);
+  return {
+    layer: stats.layer,
+    dim: stats.dim,
+    count: stats.count,
+    trace_c0: trace,
+    mean_sq_norm: trace,
+    path,
+  };
+}
+
+function printSummary(
+  stats: Map<number, LayerStats>,
+  cacheDir: string,
+  cached: Set<number>,
+  run: { seconds: number; tokens: number },
+  json: boolean,
+): void {
+  const first = [...stats.values()][0];
+  const layers = [...stats.values()].map((s) => ({
+    ...layerSummary(s, statsPath(cacheDir, s.key)),
+    cached: cached.has(s.layer),
+  }));
+  const tokensPerSecond = run.tokens > 0 ? run.tokens / run.seconds : null;
+  if (json) {
+    const { model, corpus, samples, maxLen, dtype } = first.key;
+    const report = { model, corpus, samples, max_len: maxLen, dtype, layers, seconds: run.seconds };
+    return void console.log(
+      JSON.stringify({ ...report, tokens: run.tokens, tokens_per_second: tokensPerSecond }),
+    );
+  }
+  console.log(
+    `statistics of ${first.key.samples} samples (max ${first.key.maxLen} tokens, ${first.key.dtype})`,
+  );
+  for (const l of layers)
+    console.log(
+      `layer ${l.layer}: ${l.count} tokens, trace C0 = mean ‖k‖² = ${l.trace_c0.toPrecision(6)}` +
+        `${l.cached ? " (cached)" : ""}  ${l.path}`,
+    );
+  if (tokensPerSecond !== null)
+    console.log(
+      `${run.tokens} tokens in ${run.seconds.toFixed(1)} s: ${Math.round(tokensPerSecond)} tokens/s`,
+    );
+}
+
+async function mergeCommand(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { out: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (parsed.values.help) return void console.log(USAGE);
+  const outDir = requireString(parsed.values, "out", USAGE);
+  if (parsed.positionals.length < 2) throw new UsageError(`merge needs at least two shards\n\n${USAGE}`);
+  const merged = await mergeStats(parsed.positionals, outDir);
+  const layers = [...merged.values()].map((m) => ({
+    ...layerSummary(m.stats, m.path),
+    samples: m.stats.key.samples,
+    shards: m.shards,
+  }));
+  const corpus = [...merged.values()][0].stats.key.corpus;
+  if (parsed.values.json) return void console.log(JSON.stringify({ corpus, layers }));
+  for (const l of layers)
+    console.log(
+      `layer ${l.layer}: ${l.count} tokens from ${l.samples} samples of ${l.shards.length} shards  ${l.path}`,
+    );
+}
