@@ -98,3 +98,23 @@ export const INFORMATIONAL_FIELDS: readonly string[] = [
   "edit_layer",
   "_comment",
 ];
+
+/** Which methods read a field that not every method reads. */
+const READ_BY: Partial<Record<keyof MethodDefaults, EditMethod[]>> = {
+  mom2_update_weight: ["memit", "pmet"],
+  nullspace_threshold: ["alphaedit"],
+  L2: ["alphaedit"],
+  nll_loss_factor: ["pmet"],
+};
+
+/** Why a field left out of a file (or derived) has its default value, for logs. */
+export function defaultReason(method: EditMethod, field: string): string {
+  const readers = READ_BY[field as keyof MethodDefaults];
+  if (readers !== undefined && !readers.includes(method))
+    return `not used by ${method} (default kept from ${readers.join("/")})`;
+  if (field === "context_template_length_params")
+    return method === "rome"
+      ? "ROME's context templates [[5, 10], [10, 10]] (kmeng01/rome rome_main.py)"
+      : "MEMIT's context templates [(10, 5)] (kmeng01/memit memit_main.py get_context_templates)";
+  return DEFAULTS_SOURCE[method];
+}

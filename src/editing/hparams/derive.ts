@@ -3,7 +3,7 @@
 // BLUE (Li et al., arXiv 2502.03748): Llama3-8B 4–8 of 32), λ is matched to the model's key scale
 // when statistics are given, and everything else is the method's published default.
 import type { ModelConfig } from "../../models/config.js";
-import { DEFAULTS_SOURCE, methodDefaults } from "./defaults.js";
+import { DEFAULTS_SOURCE, defaultReason, methodDefaults } from "./defaults.js";
 import { parseHparams } from "./schema.js";
 import type { EditHparams, EditMethod } from "./types.js";
 
@@ -107,7 +107,7 @@ export function deriveHparams(
   const defaults = methodDefaults(method);
   const published = DEFAULTS_SOURCE[method];
   const derivation: Record<string, string> = {};
-  for (const key of Object.keys(defaults)) derivation[key] = published;
+  for (const key of Object.keys(defaults)) derivation[key] = defaultReason(method, key);
 
   let layers = criticalWindow(n);
   let layersWhy =
@@ -150,9 +150,7 @@ export function deriveHparams(
     derivation.mom2_update_weight =
       `${LAMBDA_KEY_BUDGET} · mean‖k‖² / tr C0 averaged over layers ${scaled.used.join(", ")} ` +
       `(= ${lambda.toPrecision(4)}): C0 weighs as much as ${LAMBDA_KEY_BUDGET} edit keys`;
-  } else if (method === "rome" || method === "alphaedit") {
-    derivation.mom2_update_weight = `${published} (not used by ${method})`;
-  } else {
+  } else if (method === "memit" || method === "pmet") {
     derivation.mom2_update_weight = `${published} (no key statistics given to scale it)`;
   }
 

@@ -2,7 +2,13 @@
 // derived defaults for unknown models, and resolution of the file an edit uses.
 export { EDIT_METHODS, type EditHparams, type EditMethod, type ResolvedHparams } from "./types.js";
 export { parseHparams, defaultedFields } from "./schema.js";
-export { methodDefaults, DEFAULTS_SOURCE, INFORMATIONAL_FIELDS, type MethodDefaults } from "./defaults.js";
+export {
+  defaultReason,
+  methodDefaults,
+  DEFAULTS_SOURCE,
+  INFORMATIONAL_FIELDS,
+  type MethodDefaults,
+} from "./defaults.js";
 export { checkHparamsAgainstModel } from "./model-check.js";
 export {
   criticalWindow,

@@ -3,7 +3,7 @@
 // integer-ness, the per-method rules (ROME edits one layer; BLUE — Li et al., arXiv 2502.03748 —
 // updates the first and last of ≥ 2 layers and applies to MEMIT, PMET and AlphaEdit), typo
 // protection for unknown fields, and the methods' published defaults for fields left out.
-import { DEFAULTS_SOURCE, INFORMATIONAL_FIELDS, methodDefaults } from "./defaults.js";
+import { defaultReason, INFORMATIONAL_FIELDS, methodDefaults } from "./defaults.js";
 import { EDIT_METHODS, type EditHparams, type EditMethod } from "./types.js";
 
 interface FieldRule {
@@ -171,6 +171,6 @@ export function parseHparams(method: EditMethod, json: unknown, source: string):
 export function defaultedFields(method: EditMethod, json: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of Object.keys(RULES))
-    if (json[key] === undefined) out[key] = `default: ${DEFAULTS_SOURCE[method]}`;
+    if (json[key] === undefined) out[key] = `default: ${defaultReason(method, key)}`;
   return out;
 }

@@ -107,3 +107,13 @@ test("every method on every depth gives a record that passes the schema and the 
         for (const key of Object.keys(hparams)) assert.ok(derivation[key], `${method}: no reason for ${key}`);
       }
 });
+
+test("reasons name the code a default comes from and fields the method does not read", () => {
+  const memit = deriveHparams("memit", TINY).derivation;
+  assert.match(memit.context_template_length_params, /memit_main\.py/);
+  assert.match(memit.L2, /^not used by memit \(default kept from alphaedit\)/);
+  assert.match(memit.nll_loss_factor, /^not used by memit \(default kept from pmet\)/);
+  assert.match(deriveHparams("rome", TINY).derivation.mom2_update_weight, /^not used by rome/);
+  assert.match(deriveHparams("rome", TINY).derivation.context_template_length_params, /rome_main\.py/);
+  assert.match(deriveHparams("alphaedit", TINY).derivation.L2, /AlphaEdit's published GPT2-XL value/);
+});
