@@ -1,8 +1,10 @@
 // `locedit stats`: computes (or finds in the cache) the covariance statistics C0 = E[k kᵀ] of
 // chosen layers over a text corpus; `locedit stats merge` adds up shards computed apart.
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadOrComputeStats } from "../../editing/stats/compute.js";
 import { mergeStats } from "../../editing/stats/merge.js";
+import { DEFAULT_BATCH_TOKENS } from "../../editing/stats/options.js";
 import { meanSquaredNorm } from "../../editing/stats/second-moment.js";
 import { statsPath } from "../../editing/stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../editing/stats/types.js";
@@ -44,9 +46,12 @@ export async function statsCommand(argv: string[]): Promise<void> {
   const samples = optionalInt(values, "samples", 0, 1);
   if (values.samples === undefined) throw new UsageError(`--samples is required\n\n${USAGE}`);
   const maxLen = values["max-len"] === undefined ? undefined : optionalInt(values, "max-len", 0, 1);
-  const batchTokens = optionalInt(values, "batch-tokens", 4096, 1);
+  const batchTokens = optionalInt(values, "batch-tokens", DEFAULT_BATCH_TOKENS, 1);
   const dtype = parseDtype(values.dtype);
   const cacheDir = requireString(values, "out", USAGE);
+  // Before the (possibly long) model load: a missing corpus file is the commonest mistake.
+  for (const file of corpusFiles)
+    if (!existsSync(file)) throw new Error(`${file}: corpus file does not exist`);
   const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
 
   const bar = progressBar("stats");

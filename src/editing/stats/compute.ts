@@ -71,6 +71,7 @@ function readCached(cacheDir: string, key: StatsKey, dim: number): LayerStats | 
   const path = statsPath(cacheDir, key);
   if (!existsSync(path)) return null;
   const stats = readStatsFile(path, key);
+  rmSync(partialPath(cacheDir, key), { force: true }); // left over if a run stopped right after finishing
   if (stats.dim !== dim)
     throw new Error(`${path}: statistics of width ${stats.dim}, the model's keys have ${dim}`);
   return stats;
