@@ -22,9 +22,13 @@ import { boundaryLayers } from "../methods/blue/boundary-update.js";
 import { sampleContextTemplates } from "../prepare/context-templates.js";
 import { checkPrepared } from "../prepare/prepared-request.js";
 import { prepareRequests } from "../prepare/prepare-requests.js";
+import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
 import { deltaRecords, frobenius, requestRecords, type EditLog } from "./edit-log.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
+
+/** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
+export type EditRequestInput = EditRequest | Record<string, unknown>;
 
 export const LOCEDIT_VERSION = "0.1.0";
 
@@ -109,9 +113,11 @@ export class Editor {
   }
 
   /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
-  async edit(input: readonly EditRequest[]): Promise<EditLog> {
+  async edit(input: readonly EditRequestInput[]): Promise<EditLog> {
     const started = performance.now();
-    const requests = [...input]; // REQUESTS-VALIDATION: swap in the requests module's batch check
+    const source = `batch ${this.history.length + 1}`;
+    const requests = parseRequests(input, source);
+    checkBatch(requests, source);
     const layers = this.updatedLayers;
     const progress = this.options.onProgress;
     if (this.statistics)
