@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
 import { UsageError } from "./args.js";
+import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -12,6 +13,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   generate: { run: generateCommand, about: "continue a prompt (greedy or seeded top-k)" },
   logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
   inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
+  edit: {
+    run: editCommand,
+    about: "edit facts with ROME, MEMIT, PMET or AlphaEdit (+BLUE); writes a new model folder",
+  },
   eval: { run: evalCommand, about: "CounterFact metrics: efficacy, generalisation, specificity, score" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },

@@ -46,6 +46,20 @@ export interface EditLog {
   timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
 }
 
+/** edit-log.json: every batch since the model was loaded (or last restored). */
+export interface EditLogFile {
+  locedit_version: string;
+  model: string;
+  method: EditMethod;
+  blue: boolean;
+  hparams: EditHparams;
+  hparams_source: string;
+  hparams_derivation?: Record<string, string>;
+  hparams_warnings?: string[];
+  requests: number;
+  batches: EditLog[];
+}
+
 function frobenius(values: Float32Array): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i] * values[i];

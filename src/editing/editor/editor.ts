@@ -24,7 +24,7 @@ import { checkPrepared } from "../prepare/prepared-request.js";
 import { prepareRequests } from "../prepare/prepare-requests.js";
 import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
-import { deltaRecords, frobenius, requestRecords, type EditLog } from "./edit-log.js";
+import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
@@ -189,8 +189,24 @@ export class Editor {
       ...options,
       copyFilesFrom: this.modelDir,
       hfConfig,
-      extraFiles: { "edit-log.json": JSON.stringify(this.history, null, 2) + "\n" },
+      extraFiles: { "edit-log.json": JSON.stringify(this.editLog(), null, 2) + "\n" },
     });
+  }
+
+  /** Everything edited since the last restore: what `save` writes as edit-log.json. */
+  editLog(): EditLogFile {
+    return {
+      locedit_version: LOCEDIT_VERSION,
+      model: this.modelDir,
+      method: this.method,
+      blue: this.hparams.blue && this.method !== "rome",
+      hparams: this.hparams,
+      hparams_source: this.resolved.source,
+      ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
+      ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
+      requests: this.history.reduce((n, b) => n + b.requests.length, 0),
+      batches: this.history,
+    };
   }
 
   /** Context templates: given, or sampled once from the unedited model (MEMIT or ROME style). */
