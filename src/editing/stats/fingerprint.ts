@@ -1,18 +1,19 @@
 // Fingerprints that key the statistics cache (ROME/MEMIT layer_stats cache keys, made robust):
 //  - modelFingerprint: sha256 over config.json, the shard index when there is one, and for each
-//    safetensors file its name, size, whole header and SAMPLED_CHUNKS × CHUNK_BYTES of tensor data
-//    at evenly spaced offsets (first and last bytes included). Reading ≈ 64 KiB per file keeps it
-//    cheap for a 16 GB checkpoint; any change of shape, dtype, tensor set or size, and in practice
-//    any retraining or edit (which moves bytes everywhere), changes it. A change confined to
-//    bytes between the samples goes unnoticed: delete the cache after such a surgical edit.
+//    safetensors file the loader reads (io/checkpoint.ts) its name, size and whole header, plus
+//    three CHUNK_BYTES samples of every tensor's data (its start, middle and end). That reads a
+//    few hundred KiB even for a 16 GB checkpoint, and catches any change of shape, dtype or
+//    tensor set and any change that touches a whole tensor (retraining; a ROME/MEMIT edit,
+//    which changes nearly every entry of W_out). A change confined to bytes between the samples
+//    goes unnoticed: delete the cache after such a surgical edit.
 //  - corpusFingerprint: sha256 over the files' contents in order (file names are not included,
 //    so moving a corpus keeps its statistics).
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { basename, join } from "node:path";
+import { openCheckpoint } from "../../io/checkpoint.js";
 
-const SAMPLED_CHUNKS = 16;
-const CHUNK_BYTES = 4096;
+const CHUNK_BYTES = 256;
 const READ_BYTES = 1 << 20;
 
 /** Hex sha256 identifying the model in `modelDir` (see the header for what it covers). */
@@ -22,11 +23,10 @@ export function modelFingerprint(modelDir: string): string {
   hashNamedFile(hash, join(modelDir, "config.json"), "config.json");
   const index = join(modelDir, "model.safetensors.index.json");
   if (existsSync(index)) hashNamedFile(hash, index, "model.safetensors.index.json");
-  const files = readdirSync(modelDir)
-    .filter((name) => name.endsWith(".safetensors"))
-    .sort();
-  if (files.length === 0) throw new Error(`${modelDir}: no .safetensors file to fingerprint`);
-  for (const name of files) hashSafetensorsSample(hash, join(modelDir, name), name);
+  const checkpoint = openCheckpoint(modelDir); // the weight files the loader reads, headers validated
+  const files = checkpoint.files;
+  checkpoint.close();
+  for (const path of files) hashSafetensorsSample(hash, path, basename(path));
   return hash.digest("hex");
 }
 
@@ -55,23 +55,28 @@ function hashNamedFile(hash: Hash, path: string, name: string): void {
   hash.update(bytes);
 }
 
-/** Name, size, the 8-byte length and JSON header, then evenly spaced chunks of the data. */
+/** Name, size, the 8-byte length and JSON header, then the start, middle and end of each tensor. */
 function hashSafetensorsSample(hash: Hash, path: string, name: string): void {
   const fd = openOrThrow(path, "safetensors file");
   try {
     const size = fstatSync(fd).size;
     hash.update(`${name} ${size}\n`);
-    const prefix = readAt(fd, 0, Math.min(8, size));
-    hash.update(prefix);
-    if (size < 8) return;
+    const prefix = readAt(fd, 0, 8);
     const headerLength = Number(new DataView(prefix.buffer).getBigUint64(0, true));
-    const dataStart = Math.min(size, 8 + headerLength);
-    hash.update(readAt(fd, 8, dataStart - 8));
-    const dataLength = size - dataStart;
-    const span = Math.max(0, dataLength - CHUNK_BYTES);
-    for (let i = 0; i < SAMPLED_CHUNKS; i++) {
-      const offset = dataStart + Math.floor((span * i) / (SAMPLED_CHUNKS - 1));
-      hash.update(readAt(fd, offset, Math.min(CHUNK_BYTES, size - offset)));
+    const header = readAt(fd, 8, headerLength);
+    hash.update(prefix);
+    hash.update(header);
+    const entries = JSON.parse(new TextDecoder().decode(header)) as Record<
+      string,
+      { data_offsets?: number[] }
+    >;
+    for (const tensor of Object.keys(entries).sort()) {
+      const offsets = entries[tensor].data_offsets;
+      if (!offsets) continue; // __metadata__
+      const [begin, end] = offsets.map((offset) => 8 + headerLength + offset);
+      const middle = begin + Math.floor((end - begin) / 2);
+      for (const at of [begin, middle, Math.max(begin, end - CHUNK_BYTES)])
+        hash.update(readAt(fd, at, Math.min(CHUNK_BYTES, end - at)));
     }
   } finally {
     closeSync(fd);

@@ -1,10 +1,11 @@
 // Model and corpus fingerprints: stable, independent of where the files live, and sensitive to
-// config, tensor layout and weight bytes (at the sampled offsets) and to corpus contents.
+// config, tensor layout and each tensor's sampled bytes, and to corpus contents.
 import assert from "node:assert/strict";
-import { copyFileSync, cpSync, openSync, readFileSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import { closeSync, copyFileSync, cpSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { corpusFingerprint, modelFingerprint } from "../../../src/editing/stats/fingerprint.js";
+import { openSafetensors } from "../../../src/io/safetensors-read.js";
 import { FACTS_DIR, LLAMA_DIR, tempDir, writeCorpus } from "./helpers.js";
 
 const temp = tempDir("fingerprint");
@@ -19,7 +20,7 @@ describe("modelFingerprint", () => {
     assert.notEqual(modelFingerprint(FACTS_DIR), modelFingerprint(LLAMA_DIR));
   });
 
-  it("changes with config.json and with the first and last weight bytes", () => {
+  it("changes with config.json and with a byte at each tensor's sampled offsets, not elsewhere", () => {
     const base = modelFingerprint(LLAMA_DIR);
     const edited = join(temp.dir, "edited");
     cpSync(LLAMA_DIR, edited, { recursive: true });
@@ -28,11 +29,22 @@ describe("modelFingerprint", () => {
     assert.notEqual(modelFingerprint(edited), base);
     copyFileSync(join(LLAMA_DIR, "config.json"), join(edited, "config.json"));
     const weights = join(edited, "model.safetensors");
-    const size = readFileSync(weights).length;
-    const fd = openSync(weights, "r+");
-    writeSync(fd, new Uint8Array([0x42]), 0, 1, size - 1);
-    closeSync(fd);
-    assert.notEqual(modelFingerprint(edited), base);
+    const file = openSafetensors(weights);
+    const info = file.info("model.layers.0.mlp.down_proj.weight");
+    file.close();
+    const flip = (offset: number) => {
+      const original = readFileSync(weights);
+      const fd = openSync(weights, "r+");
+      writeSync(fd, new Uint8Array([original[offset] ^ 0x40]), 0, 1, offset);
+      closeSync(fd);
+      const fingerprint = modelFingerprint(edited);
+      copyFileSync(join(LLAMA_DIR, "model.safetensors"), weights);
+      return fingerprint;
+    };
+    const { byteOffset: begin, byteLength: length } = info;
+    for (const offset of [begin, begin + Math.floor(length / 2) + 3, begin + length - 1])
+      assert.notEqual(flip(offset), base, `byte ${offset - begin} of ${length}`);
+    assert.equal(flip(begin + 1000), base, "bytes between the samples are not read");
   });
 
   it("names a folder without weights", () => {
