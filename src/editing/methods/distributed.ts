@@ -58,7 +58,7 @@ export function distributedUpdate(
     method: family.method,
     blue: false,
     updates,
-    z: [zLogOf(zLayer, zr)],
+    z: [zLogOf(zLayer, zr, family.residualSite)],
     timings,
     ...(result ? { keyGramUpdates: result } : {}),
   };

@@ -1,14 +1,17 @@
 // Small pieces the strategies share: the compute_z log entry and AlphaEdit's K Kᵀ of a batch on the
 // edited model (jianghoucheng/AlphaEdit AlphaEdit_main.py: cache_c[i] += K Kᵀ after the batch).
 import type { CausalLM } from "../../models/causal-lm.js";
+import type { DeltaSite } from "../../models/types.js";
 import { native } from "../../native/binding.js";
 import { computeKeys } from "../compute-ks.js";
 import type { ZResult } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import type { MethodTimings, ZLog } from "./types.js";
 
-export function zLogOf(layer: number, z: ZResult): ZLog {
+export function zLogOf(layer: number, z: ZResult, site: DeltaSite): ZLog {
   return {
+    z: z.z.get(site)!,
+    hInit: z.init.get(site)!,
     layer,
     lossBefore: z.lossBefore,
     lossAfter: z.lossAfter,

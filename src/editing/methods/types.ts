@@ -23,6 +23,10 @@ export interface ZLog {
   nllBefore: number[];
   nllAfter: number[];
   steps: number[];
+  /** per request, the target z = h + δ at the residual site (PMET: the MLP output) */
+  z: Float32Array[];
+  /** per request, h before editing at that site */
+  hInit: Float32Array[];
 }
 
 export interface MethodTimings {

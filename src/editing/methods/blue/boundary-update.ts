@@ -42,7 +42,7 @@ export function boundaryUpdate(
         onStep: (p) => context.onProgress?.({ stage: "z", layer, step: p.step, total: p.total }),
       });
       timings.z += (performance.now() - t) / 1000;
-      zLogs.push(zLogOf(layer, zr));
+      zLogs.push(zLogOf(layer, zr, family.residualSite));
       t = performance.now();
       const { keys, hidden } = keysAndHidden(model, requests, layer, layer, family.residualSite);
       timings.keys += (performance.now() - t) / 1000;

@@ -53,7 +53,7 @@ export const romeDeltas: ComputeDeltas = (context, requests) => {
           }),
       });
       timings.z += (performance.now() - t) / 1000;
-      zLogs.push(zLogOf(layer, zr));
+      zLogs.push(zLogOf(layer, zr, "mlp"));
       t = performance.now();
       const { keys, plainKeys, hidden } = keysAndHidden(model, [request], layer, layer, "mlp");
       timings.keys += (performance.now() - t) / 1000;
