@@ -36,3 +36,24 @@ export { crossEntropy, logSoftmax } from "./runtime/loss.js";
 export { createRng, type Rng } from "./util/random.js";
 export * as world from "./data/world/index.js";
 export * as training from "./training/index.js";
+export {
+  Editor,
+  type EditorOptions,
+  type EditProgress,
+  type EditRequestInput,
+} from "./editing/editor/editor.js";
+export type { EditLog, EditLogFile } from "./editing/editor/edit-log.js";
+export type { EditRequest } from "./editing/requests/types.js";
+export type { EditHparams, EditMethod, ResolvedHparams } from "./editing/hparams/types.js";
+export { applyDeltas, WeightSnapshot, withDeltasApplied } from "./editing/apply-deltas.js";
+export {
+  METHODS,
+  type ComputeDeltas,
+  type DeltaResult,
+  type MethodContext,
+  type WeightUpdate,
+} from "./editing/methods/index.js";
+export * as hparams from "./editing/hparams/index.js";
+export * as requests from "./editing/requests/index.js";
+export * as stats from "./editing/stats/index.js";
+export * as evaluation from "./eval/index.js";

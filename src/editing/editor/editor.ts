@@ -15,6 +15,7 @@ import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
 import { computeKeys } from "../compute-ks.js";
 import { resolveHparams } from "../hparams/resolve.js";
+import { checkHparamsAgainstModel } from "../hparams/model-check.js";
 import { parseHparams } from "../hparams/schema.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
 import { METHODS } from "../methods/index.js";
@@ -283,10 +284,17 @@ function resolveFor(
       { ...resolved.hparams, ...options.hparams },
       "Editor options.hparams",
     );
+    resolved.warnings = checkHparamsAgainstModel(resolved.hparams, model.config, "Editor options.hparams");
     resolved.derivation = {
       ...resolved.derivation,
       ...Object.fromEntries(Object.keys(options.hparams).map((k) => [k, "set by the caller"])),
     };
   }
+  const last = model.numLayers - 1;
+  if (resolved.hparams.v_loss_layer !== last)
+    throw new Error(
+      `${resolved.source}: field "v_loss_layer" = ${resolved.hparams.v_loss_layer}: locedit's compute_z reads the ` +
+        `prediction at the model's last layer (${last}), as every reference file does`,
+    );
   return resolved;
 }

@@ -59,6 +59,29 @@ describe("layer solves", () => {
     assert.ok(relativeResidual(lhs, rhs) <= 1e-6, `residual ${relativeResidual(lhs, rhs)}`);
   });
 
+  it("MEMIT solves a rank-deficient λC0 + K Kᵀ (keys in a subspace) with a vanishing ridge", () => {
+    const rng = createRng(9);
+    const basis = rng.fillNormal(new Float32Array(8 * F)); // keys and C0 live in an 8-dim subspace
+    const mix = (rows: number) => mul(rng.fillNormal(new Float32Array(rows * 8)), basis, rows, 8, F);
+    const samples = mix(40);
+    const cov = mul(transpose(samples, 40, F), samples, F, 40, F).map((x) => x / 40);
+    const keys = Float32Array.from(mix(n));
+    const resid = Float64Array.from(rng.fillNormal(new Float32Array(n * C)));
+    const delta = memitLayerDelta(keys, resid, n, cov, 2);
+    assert.ok(delta.every(Number.isFinite));
+    const gram = mul(transpose(keys, n, F), keys, F, n, F);
+    const lhs = mul(
+      delta,
+      cov.map((x, i) => 2 * x + gram[i]),
+      C,
+      F,
+      F,
+    );
+    const rhs = mul(transpose(resid, n, C), keys, C, n, F);
+    // ill-posed: float32 keys stick out of the subspace by ~1e-7, which the ridge amplifies
+    assert.ok(relativeResidual(lhs, rhs) <= 2e-3, `residual ${relativeResidual(lhs, rhs)}`);
+  });
+
   it("MEMIT rejects a covariance of the wrong size, naming the sizes", () => {
     const { keys, resid } = data(2);
     assert.throws(() => memitLayerDelta(keys, resid, n, new Float64Array(10), 1), /d_ff² = 24²/);
