@@ -4,6 +4,7 @@
 // Table on stdout by default; with --json only the JSON array of rows goes to stdout.
 import { native } from "../src/native/binding.js";
 import { describeBlasEnvironment, pythonExecutable } from "./baselines.js";
+import { editRows } from "./edit.js";
 import { gpt2Rows } from "./gpt2.js";
 import { loadMemoryRows } from "./load-memory.js";
 import { makeContext, parseOptions, type BenchContext } from "./options.js";
@@ -17,6 +18,7 @@ const GROUPS: { title: string; run: (ctx: BenchContext) => Row[] }[] = [
   { title: "gpt2-124M forward / backward", run: gpt2Rows },
   { title: "checkpoint loading", run: loadMemoryRows },
   { title: "training", run: trainRows },
+  { title: "editing", run: editRows },
 ];
 
 function main(): void {
