@@ -46,8 +46,14 @@ export class ZObjective {
   readonly rows: ZRows;
   private readonly C: number;
   private readonly V: number;
-  /** residual stream entering layer L for every row (rows × T_all × C), or null when L = 0 */
+  /**
+   * The cached residual stream (rows × T_all × C): entering layer L, or, when δ sits at the block
+   * output below the last layer, leaving it (then the steps start one layer higher: layer L's own
+   * computation does not depend on δ either). Null when L = 0 and the block is not skipped.
+   */
   private readonly inputL: Float32Array | null;
+  /** δ is added to the cached output of layer L and the steps run layers L+1 … */
+  private readonly after: boolean;
   private readonly T: number;
   private klInit: Float64Array[] | null = null;
   /** site → per request h at the first rewrite prompt's lookup before editing (set by the first evaluation) */
@@ -63,8 +69,19 @@ export class ZObjective {
     this.rows = buildZRows(requests);
     const batch = makeBatch(this.rows.sequences, { padSide: "right" });
     this.T = batch.T;
-    this.inputL =
-      settings.layer === 0 ? null : model.forward(batch, { endLayer: settings.layer, logits: "none" }).hidden;
+    const { layer, sites } = settings;
+    this.after = sites.length === 1 && sites[0] === "block" && layer < model.numLayers - 1;
+    const endLayer = this.after ? layer + 1 : layer;
+    this.inputL = endLayer === 0 ? null : model.forward(batch, { endLayer, logits: "none" }).hidden;
+    if (this.after) {
+      const C = this.C;
+      const init = requests.map((_, r) => {
+        const id = this.rows.requestRows[r].rewrite[0];
+        const n = id * this.T + this.rows.lookups[id];
+        return this.inputL!.slice(n * C, n * C + C);
+      });
+      this.init = new Map([["block", init]]);
+    }
   }
 
   /** Loss and gradient for the requests in `active` (indices), δ per site and request. */
@@ -76,33 +93,51 @@ export class ZObjective {
       rowIds.map((id) => this.rows.sequences[id]),
       { padSide: "right" },
     );
-    const start = this.inputL ? { layer, hidden: this.sliceInput(rowIds, batch) } : undefined;
+    const start = this.inputL
+      ? { layer: this.after ? layer + 1 : layer, hidden: this.sliceInput(rowIds, batch) }
+      : undefined;
     const hooks: DeltaHook[] = [];
-    rowIds.forEach((id, row) => {
-      for (const site of sites)
-        hooks.push({
-          layer,
-          site,
-          row,
-          position: this.rows.lookups[id],
-          vector: deltas.get(site)![this.rows.owner[id]],
-        });
-    });
+    if (this.after)
+      rowIds.forEach((id, row) => {
+        const n = (row * batch.T + this.rows.lookups[id]) * C;
+        const delta = deltas.get("block")![this.rows.owner[id]];
+        for (let c = 0; c < C; c++) start!.hidden[n + c] += delta[c];
+      });
+    else
+      rowIds.forEach((id, row) => {
+        for (const site of sites)
+          hooks.push({
+            layer,
+            site,
+            row,
+            position: this.rows.lookups[id],
+            vector: deltas.get(site)![this.rows.owner[id]],
+          });
+      });
     const { positions, klAt } = this.lossPositions(active, rowIds);
     const trace = this.model.forward(batch, {
       ...(start ? { start } : {}),
       deltas: hooks,
       logits: [...positions, ...klAt.map((k) => k.at)],
-      keepActivations: { fromLayer: layer },
+      keepActivations: { fromLayer: start?.layer ?? 0 },
     });
     if (!this.init)
       this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
     const value = this.losses(active, positions, klAt, trace.logits, deltas);
-    const through = sites.some((s) => s !== "block");
-    const back = this.model.backward(trace, value.dlogits, { downTo: layer, through });
+    const through = this.after || sites.some((s) => s !== "block");
+    const back = this.model.backward(trace, value.dlogits, {
+      downTo: this.after ? layer + 1 : layer,
+      through,
+    });
     const grad: SiteVectors = new Map();
     for (const site of sites) {
-      const g = site === "block" ? back.dOut : site === "mlp" ? back.block!.dMlpOut : back.block!.dAttnOut;
+      const g = this.after
+        ? back.block!.dx
+        : site === "block"
+          ? back.dOut
+          : site === "mlp"
+            ? back.block!.dMlpOut
+            : back.block!.dAttnOut;
       const perRequest = this.requests.map(() => new Float32Array(C));
       rowIds.forEach((id, row) => {
         const n = (row * batch.T + this.rows.lookups[id]) * C;

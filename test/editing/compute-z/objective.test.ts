@@ -36,6 +36,7 @@ for (const name of ["gpt2-tiny", "llama-tiny", "gptj-tiny"] as const) {
     const requests = randomRequests(model, 3, 11, 2);
     for (const [layer, sites] of [
       [1, ["block"]],
+      [2, ["block"]],
       [0, ["mlp"]],
       [1, ["attn", "mlp"]],
     ] as const) {
