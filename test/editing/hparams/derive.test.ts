@@ -11,16 +11,16 @@ import {
 } from "../../../src/editing/hparams/index.js";
 import { gpt2, GPT2_XL, TINY } from "./configs.js";
 
-test("criticalWindow: small models skip layer 0 and the last; large ones end at 0.3 of the depth", () => {
+test("criticalWindow: up to 5 layers ending at 0.3 of the depth, never the last layer", () => {
   const expected: Array<[number, number[]]> = [
     [1, [0]],
     [2, [0]],
-    [3, [1]],
-    [4, [1, 2]],
-    [5, [1, 2, 3]],
-    [8, [1, 2, 3]],
-    [11, [1, 2, 3]],
-    [12, [1, 2, 3, 4]],
+    [3, [0, 1]],
+    [4, [0, 1]],
+    [5, [0, 1, 2]],
+    [8, [0, 1, 2]],
+    [11, [0, 1, 2, 3]],
+    [12, [0, 1, 2, 3, 4]],
     [24, [3, 4, 5, 6, 7]],
     [28, [4, 5, 6, 7, 8]],
     [32, [6, 7, 8, 9, 10]],
@@ -30,29 +30,29 @@ test("criticalWindow: small models skip layer 0 and the last; large ones end at 
   for (let n = 3; n <= 96; n++) {
     const window = criticalWindow(n);
     assert.ok(window[window.length - 1] <= n - 2, `${n}: the last layer is never edited`);
-    assert.ok(window[0] >= 1, `${n}: layer 0 is never edited`);
+    assert.ok(window.length >= 2 && window.length <= 5, `${n}: window ${window}`);
   }
   assert.throws(() => criticalWindow(0), /at least one layer, got 0/);
 });
 
 test("derived hyperparameters for the 4-layer tiny model, per method", () => {
   const memit = deriveHparams("memit", TINY);
-  assert.deepEqual(memit.hparams.layers, [1, 2]);
+  assert.deepEqual(memit.hparams.layers, [0, 1]);
   assert.equal(memit.hparams.v_loss_layer, 3);
   assert.equal(memit.hparams.clamp_norm_factor, 3);
   assert.equal(memit.hparams.mom2_update_weight, 20000);
   assert.equal(memit.hparams.blue, false);
-  assert.match(memit.derivation.layers, /4 layers < 12: layers 1…min\(numLayers−2, 3\)/);
+  assert.match(memit.derivation.layers, /ending at round\(0.3·4\)/);
   assert.match(memit.derivation.clamp_norm_factor, /small model \(4 layers, hidden 128\): 3/);
   assert.match(memit.derivation.mom2_update_weight, /no key statistics given/);
 
   const rome = deriveHparams("rome", TINY);
-  assert.deepEqual(rome.hparams.layers, [2]);
+  assert.deepEqual(rome.hparams.layers, [1]);
   assert.equal(rome.hparams.clamp_norm_factor, 4);
   assert.match(rome.derivation.layers, /last layer of the MEMIT window/);
 
   const blue = deriveHparams("alphaedit", TINY, { blue: true });
-  assert.deepEqual(blue.hparams.layers, [1, 2]);
+  assert.deepEqual(blue.hparams.layers, [0, 1]);
   assert.equal(blue.hparams.blue, true);
   assert.equal(blue.hparams.L2, 10);
   assert.match(blue.derivation.layers, /^BLUE: the first and last layers of the window/);
@@ -78,22 +78,26 @@ test("large models keep the published clamp; BLUE keeps the window's boundary", 
 });
 
 test("λ = 100 · mean‖k‖² / tr C0 from key statistics (record, Map or function), for MEMIT and PMET", () => {
-  const stats = { 1: { meanKeyNormSq: 40, traceC: 20 }, 2: { meanKeyNormSq: 30, traceC: 10 } };
+  const stats = { 0: { meanKeyNormSq: 40, traceC: 20 }, 1: { meanKeyNormSq: 30, traceC: 10 } };
   const expected = LAMBDA_KEY_BUDGET * ((40 / 20 + 30 / 10) / 2);
   assert.equal(deriveHparams("memit", TINY, { stats }).hparams.mom2_update_weight, expected);
   const map = new Map(Object.entries(stats).map(([layer, s]) => [Number(layer), s]));
   assert.equal(deriveHparams("pmet", TINY, { stats: map }).hparams.mom2_update_weight, expected);
-  const onlyLayer2 = deriveHparams("memit", TINY, { stats: (layer) => (layer === 2 ? stats[2] : undefined) });
+  const onlyLayer2 = deriveHparams("memit", TINY, { stats: (layer) => (layer === 1 ? stats[1] : undefined) });
   assert.equal(onlyLayer2.hparams.mom2_update_weight, 300);
   assert.match(
     onlyLayer2.derivation.mom2_update_weight,
-    /^100 · mean‖k‖² \/ tr C0 averaged over layers 2 \(= 300\.0\)/,
+    /^100 · mean‖k‖² \/ tr C0 averaged over layers 1 \(= 300\.0\)/,
   );
   // AlphaEdit and ROME do not use λ: the published value stays.
-  assert.equal(deriveHparams("alphaedit", TINY, { stats }).hparams.mom2_update_weight, 20000);
+  const alpha = deriveHparams("alphaedit", TINY, { stats });
+  assert.equal(alpha.hparams.mom2_update_weight, 20000);
+  // …but a small model's ridge L2 follows its keys' energy: mean(40, 30) / 100
+  assert.equal(alpha.hparams.L2, 0.35);
+  assert.match(alpha.derivation.L2, /mean‖k‖² \/ 100/);
   assert.throws(
-    () => deriveHparams("memit", TINY, { stats: { 1: { meanKeyNormSq: 0, traceC: 1 } } }),
-    /stats for layer 1: "meanKeyNormSq" must be a positive number, got 0/,
+    () => deriveHparams("memit", TINY, { stats: { 0: { meanKeyNormSq: 0, traceC: 1 } } }),
+    /stats for layer 0: "meanKeyNormSq" must be a positive number, got 0/,
   );
 });
 

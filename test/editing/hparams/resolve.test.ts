@@ -54,7 +54,7 @@ test("a recognised model gets its shipped file; BLUE its -blue file", () => {
 test("an unknown model gets derived defaults with reasons", () => {
   const resolved = resolveHparams({ method: "pmet", modelDir: "/nonexistent", config: TINY });
   assert.equal(resolved.source, "derived");
-  assert.deepEqual(resolved.hparams.layers, [1, 2]);
+  assert.deepEqual(resolved.hparams.layers, [0, 1]);
   assert.ok(resolved.derivation?.layers);
   const withStats = resolveHparams({
     method: "memit",
