@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
 import { UsageError } from "./args.js";
+import { demoCommand } from "./commands/demo.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
 import { generateCommand } from "./commands/generate.js";
@@ -10,6 +11,7 @@ import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
+  demo: { run: demoCommand, about: "MEMIT and MEMIT+BLUE on the bundled model: edits, examples, scores" },
   generate: { run: generateCommand, about: "continue a prompt (greedy or seeded top-k)" },
   logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
   inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
