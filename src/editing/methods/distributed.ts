@@ -3,12 +3,10 @@
 // l_i in order, keys at l_i, H at L on the model edited so far, and ΔW^l_i from the residual
 // (Z − H^L) spread over the layers still to go (÷ (count − i) for MEMIT/AlphaEdit, ÷ √(count − i)
 // for PMET). This residual distribution is what BLUE (./blue/boundary-update.ts) removes.
-import { editSurface } from "../../models/edit-surface.js";
 import { withDeltasApplied } from "../apply-deltas.js";
-import { keysAndHidden } from "../compute-ks.js";
 import { computeZ } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
-import { residuals, type LayerFamily } from "./layer-family.js";
+import { layerUpdate, type LayerFamily } from "./layer-family.js";
 import { keyGramsAfterEdit, zLogOf } from "./records.js";
 import type { DeltaResult, MethodContext, WeightUpdate } from "./types.js";
 
@@ -21,7 +19,7 @@ export function distributedUpdate(
   const layers = hparams.layers;
   const zLayer = layers[layers.length - 1];
   const timings = { z: 0, keys: 0, solve: 0 };
-  let t = performance.now();
+  const t = performance.now();
   const zr = computeZ(model, requests, {
     layer: zLayer,
     sites: family.zSites,
@@ -34,21 +32,13 @@ export function distributedUpdate(
   const result = withDeltasApplied(model, (apply) => {
     layers.forEach((layer, i) => {
       context.onProgress?.({ stage: "layer", layer, step: i + 1, total: layers.length });
-      t = performance.now();
-      const { keys, hidden } = keysAndHidden(model, requests, layer, zLayer, family.residualSite);
-      timings.keys += (performance.now() - t) / 1000;
-      t = performance.now();
-      const resid = residuals(z, hidden, family.share(layers.length - i));
-      const surface = editSurface(model, layer);
-      const delta = family.solve(context, layer, keys, resid, requests.length);
-      timings.solve += (performance.now() - t) / 1000;
-      const update = {
-        layer,
-        weight: surface.mlpOut.weight,
-        rows: surface.hiddenDim,
-        cols: surface.keyDim,
-        delta,
-      };
+      const update = layerUpdate(
+        family,
+        context,
+        requests,
+        { layer, hiddenLayer: zLayer, z, share: family.share(layers.length - i) },
+        timings,
+      );
       apply([update]);
       updates.push(update);
     });

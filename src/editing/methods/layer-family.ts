@@ -2,10 +2,12 @@
 // module's output forms the residual Z − H, how the residual is spread over the critical layers,
 // and the layer solve. The two strategies over a family member are in ./distributed.ts (the
 // methods as published) and ./blue/boundary-update.ts (BLUE).
+import { editSurface } from "../../models/edit-surface.js";
 import type { DeltaSite } from "../../models/types.js";
-import type { ResidualSite } from "../compute-ks.js";
+import { keysAndHidden, type ResidualSite } from "../compute-ks.js";
 import type { EditMethod } from "../hparams/types.js";
-import type { MethodContext } from "./types.js";
+import type { PreparedRequest } from "../prepare/prepared-request.js";
+import type { MethodContext, MethodTimings, WeightUpdate } from "./types.js";
 
 export interface LayerFamily {
   method: EditMethod;
@@ -35,4 +37,28 @@ export function residuals(z: readonly Float32Array[], hidden: Float32Array, scal
     for (let c = 0; c < C; c++) out[i * C + c] = (zi[c] - hidden[i * C + c]) * scale;
   });
   return out;
+}
+
+/**
+ * ΔW of one critical layer on the model as it is now: keys at `layer`, H at `hiddenLayer`, the
+ * residual (Z − H)·share, the family's solve. Both strategies call this once per updated layer.
+ */
+export function layerUpdate(
+  family: LayerFamily,
+  context: MethodContext,
+  requests: readonly PreparedRequest[],
+  step: { layer: number; hiddenLayer: number; z: readonly Float32Array[]; share: number },
+  timings: MethodTimings,
+): WeightUpdate {
+  const { model } = context;
+  const { layer } = step;
+  let t = performance.now();
+  const { keys, hidden } = keysAndHidden(model, requests, layer, step.hiddenLayer, family.residualSite);
+  timings.keys += (performance.now() - t) / 1000;
+  t = performance.now();
+  const resid = residuals(step.z, hidden, step.share);
+  const surface = editSurface(model, layer);
+  const delta = family.solve(context, layer, keys, resid, requests.length);
+  timings.solve += (performance.now() - t) / 1000;
+  return { layer, weight: surface.mlpOut.weight, rows: surface.hiddenDim, cols: surface.keyDim, delta };
 }

@@ -4,12 +4,10 @@
 // keys and H at that layer, and ΔW^l from the undivided residual R^l = Z^l − H^l; the last layer's z
 // is computed on the model that already carries the first layer's update. Applies to MEMIT, PMET
 // and AlphaEdit through their LayerFamily (solve, sites, residual module).
-import { editSurface } from "../../../models/edit-surface.js";
 import { withDeltasApplied } from "../../apply-deltas.js";
-import { keysAndHidden } from "../../compute-ks.js";
 import { computeZ } from "../../compute-z/compute-z.js";
 import type { PreparedRequest } from "../../prepare/prepared-request.js";
-import { residuals, type LayerFamily } from "../layer-family.js";
+import { layerUpdate, type LayerFamily } from "../layer-family.js";
 import { keyGramsAfterEdit, zLogOf } from "../records.js";
 import type { DeltaResult, MethodContext, WeightUpdate, ZLog } from "../types.js";
 
@@ -34,7 +32,7 @@ export function boundaryUpdate(
   const zLogs: ZLog[] = [];
   const grams = withDeltasApplied(model, (apply) => {
     for (const layer of boundary) {
-      let t = performance.now();
+      const t = performance.now();
       const zr = computeZ(model, requests, {
         layer,
         sites: family.zSites,
@@ -43,21 +41,14 @@ export function boundaryUpdate(
       });
       timings.z += (performance.now() - t) / 1000;
       zLogs.push(zLogOf(layer, zr, family.residualSite));
-      t = performance.now();
-      const { keys, hidden } = keysAndHidden(model, requests, layer, layer, family.residualSite);
-      timings.keys += (performance.now() - t) / 1000;
-      t = performance.now();
-      const resid = residuals(zr.z.get(family.residualSite)!, hidden, 1);
-      const surface = editSurface(model, layer);
-      const delta = family.solve(context, layer, keys, resid, requests.length);
-      timings.solve += (performance.now() - t) / 1000;
-      const update = {
-        layer,
-        weight: surface.mlpOut.weight,
-        rows: surface.hiddenDim,
-        cols: surface.keyDim,
-        delta,
-      };
+      const z = zr.z.get(family.residualSite)!;
+      const update = layerUpdate(
+        family,
+        context,
+        requests,
+        { layer, hiddenLayer: layer, z, share: 1 },
+        timings,
+      );
       apply([update]);
       updates.push(update);
     }

@@ -5,21 +5,14 @@ import { boundaryUpdate } from "../blue/boundary-update.js";
 import { distributedUpdate } from "../distributed.js";
 import type { LayerFamily } from "../layer-family.js";
 import type { ComputeDeltas } from "../types.js";
-import { memitLayerDelta } from "./solve.js";
+import { covarianceWeightedSolve } from "./solve.js";
 
 export const MEMIT_FAMILY: LayerFamily = {
   method: "memit",
   zSites: ["block"],
   residualSite: "block",
   share: (remaining) => 1 / remaining,
-  solve: (context, layer, keys, resid, n) =>
-    memitLayerDelta(
-      keys,
-      resid,
-      n,
-      context.covariance(layer),
-      context.hparams.mom2_adjustment ? context.hparams.mom2_update_weight : 0,
-    ),
+  solve: covarianceWeightedSolve,
   keepsKeyGram: false,
 };
 

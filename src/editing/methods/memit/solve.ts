@@ -4,6 +4,7 @@
 // torch.linalg.solve in double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve.
 import { native } from "../../../native/binding.js";
 import { solveSpd } from "../../../linalg/index.js";
+import type { MethodContext } from "../types.js";
 
 /** ΔW (d_model × d_ff, float32) for keys (n × d_ff rows), residuals (n × d_model rows, float64). */
 export function memitLayerDelta(
@@ -54,4 +55,17 @@ function solveNormalEquations(m: Float64Array, b: Float64Array, F: number, n: nu
       if (!/not positive definite/.test((error as Error).message) || ridge >= 1e-4) throw error;
     }
   }
+}
+
+/** The family solve of MEMIT and PMET: λ = mom2_update_weight (0 without mom2_adjustment). */
+export function covarianceWeightedSolve(
+  context: MethodContext,
+  layer: number,
+  keys: Float32Array,
+  resid: Float64Array,
+  n: number,
+): Float32Array {
+  const { hparams } = context;
+  const lambda = hparams.mom2_adjustment ? hparams.mom2_update_weight : 0;
+  return memitLayerDelta(keys, resid, n, context.covariance(layer), lambda);
 }

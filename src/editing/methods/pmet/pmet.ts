@@ -2,7 +2,7 @@
 // attention output and the MLP output of the last critical layer optimised jointly (Eq. 6), only
 // the MLP weights updated, from the residual at the MLP output, Z_mlp − H_mlp^L, divided by
 // √(count − i) (xpq-tech/PMET pmet_main.py), with MEMIT's solve (λ C0 + K Kᵀ).
-import { memitLayerDelta } from "../memit/solve.js";
+import { covarianceWeightedSolve } from "../memit/solve.js";
 import { boundaryUpdate } from "../blue/boundary-update.js";
 import { distributedUpdate } from "../distributed.js";
 import type { LayerFamily } from "../layer-family.js";
@@ -13,14 +13,7 @@ export const PMET_FAMILY: LayerFamily = {
   zSites: ["attn", "mlp"],
   residualSite: "mlp",
   share: (remaining) => 1 / Math.sqrt(remaining),
-  solve: (context, layer, keys, resid, n) =>
-    memitLayerDelta(
-      keys,
-      resid,
-      n,
-      context.covariance(layer),
-      context.hparams.mom2_adjustment ? context.hparams.mom2_update_weight : 0,
-    ),
+  solve: covarianceWeightedSolve,
   keepsKeyGram: false,
 };
 
