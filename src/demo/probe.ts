@@ -2,9 +2,10 @@
 // one paraphrase and one neighbourhood prompt, the model's greedy completion and the probability
 // of " " + target_new and " " + target_true (the strings evaluateCounterfact scores).
 import type { CounterFactRecord } from "../data/world/counterfact.js";
+import { scoreTokenPairs } from "../eval/counterfact/batch-score.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import { generate } from "../runtime/generate.js";
-import { scoreContinuation } from "../runtime/score.js";
+import { encodeContinuation } from "../runtime/score.js";
 import { fillTemplate } from "../tokenizers/prompt-template.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
 
@@ -42,42 +43,50 @@ export function probePrompts(record: CounterFactRecord): {
   };
 }
 
-/** The greedy completion of `prompt`, cut at the first sentence end or line break. */
-export function greedyCompletion(model: CausalLM, tokenizer: Tokenizer, prompt: string): string {
-  const stop = tokenizer.eosTokenId === null ? [] : [tokenizer.eosTokenId];
-  const [ids] = generate(model, [tokenizer.encode(prompt)], {
-    maxNewTokens: COMPLETION_TOKENS,
-    stopTokenIds: stop,
-    padId: tokenizer.padTokenId,
-  });
-  const text = tokenizer.decode(ids, { skipSpecialTokens: true });
-  return text.split(/[.\n]/)[0].trim();
-}
-
-export function probePrompt(
+/** Greedy completions of `prompts` (one batched generate), each cut at its first sentence end. */
+export function greedyCompletions(
   model: CausalLM,
   tokenizer: Tokenizer,
-  record: CounterFactRecord,
-  prompt: string,
-): PromptProbe {
-  const { target_new, target_true } = record.requested_rewrite;
-  const p = (target: string) => Math.exp(scoreContinuation(model, tokenizer, prompt, ` ${target}`).logprob);
-  return {
-    prompt,
-    completion: greedyCompletion(model, tokenizer, prompt),
-    pNew: p(target_new.str),
-    pTrue: p(target_true.str),
-  };
+  prompts: readonly string[],
+): string[] {
+  const stop = tokenizer.eosTokenId === null ? [] : [tokenizer.eosTokenId];
+  const generated = generate(
+    model,
+    prompts.map((p) => tokenizer.encode(p)),
+    { maxNewTokens: COMPLETION_TOKENS, stopTokenIds: stop, padId: tokenizer.padTokenId },
+  );
+  return generated.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }).split(/[.\n]/)[0].trim());
 }
 
-export function probeRecord(model: CausalLM, tokenizer: Tokenizer, record: CounterFactRecord): RecordProbe {
-  const prompts = probePrompts(record);
-  return {
+/** Probes of every record's three prompts: one batched generate and one batched scoring pass. */
+export function probeRecords(
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  records: readonly CounterFactRecord[],
+): RecordProbe[] {
+  const groups = ["rewrite", "paraphrase", "neighbour"] as const;
+  const prompts = records.flatMap((r) => {
+    const p = probePrompts(r);
+    return groups.map((g) => p[g]);
+  });
+  const completions = greedyCompletions(model, tokenizer, prompts);
+  const pairs = prompts.flatMap((prompt, i) => {
+    const { target_new, target_true } = records[Math.floor(i / groups.length)].requested_rewrite;
+    return [target_new, target_true].map((t) => encodeContinuation(tokenizer, prompt, ` ${t.str}`));
+  });
+  const scores = scoreTokenPairs(model, pairs, { padId: tokenizer.padTokenId });
+  const probe = (i: number): PromptProbe => ({
+    prompt: prompts[i],
+    completion: completions[i],
+    pNew: Math.exp(scores[2 * i].logprob),
+    pTrue: Math.exp(scores[2 * i + 1].logprob),
+  });
+  return records.map((record, r) => ({
     caseId: record.case_id,
-    rewrite: probePrompt(model, tokenizer, record, prompts.rewrite),
-    paraphrase: probePrompt(model, tokenizer, record, prompts.paraphrase),
-    neighbour: probePrompt(model, tokenizer, record, prompts.neighbour),
-  };
+    rewrite: probe(3 * r),
+    paraphrase: probe(3 * r + 1),
+    neighbour: probe(3 * r + 2),
+  }));
 }
 
 /** Whether a completion gives `target` (as its first word or words). */

@@ -16,7 +16,7 @@ import { loadModel } from "../models/load.js";
 import { sizeOf } from "../models/param-spec.js";
 import { loadTokenizer } from "../tokenizers/load-tokenizer.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
-import { probeRecord, type RecordProbe } from "./probe.js";
+import { probeRecords, type RecordProbe } from "./probe.js";
 import { pickRecords } from "./records.js";
 
 /** The two edits the demo compares, in order: name (JSON key), label, BLUE on or off. */
@@ -162,7 +162,7 @@ function score(
   emit: (event: DemoEvent) => void,
 ): MethodReport {
   const t = performance.now();
-  const probes = records.map((r) => probeRecord(model, tokenizer, r));
+  const probes = probeRecords(model, tokenizer, records);
   const { summary } = evaluateCounterfact(model, tokenizer, records, {
     onProgress: (done, total) => emit({ kind: "progress", label: `scoring ${which.label}`, done, total }),
   });
