@@ -117,7 +117,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ...(options.steps === undefined ? {} : { hparams: { v_num_grad_steps: options.steps } }),
       stats: { dir: options.statsDir, corpus: options.corpusFiles, samples },
       seed: options.seed ?? 0,
-      onProgress: (e) => emit(editProgress(m.label, e)),
+      onProgress: (e) => {
+        // statistics are loaded before editing; applying the deltas is instant
+        if (e.stage === "z" || e.stage === "layer") emit(editProgress(m.label, e));
+      },
     });
   // Editors resolve their hyperparameters when built: read the sample count from them first.
   const samples = statisticsSamples(
@@ -208,7 +211,8 @@ async function ensureStatistics(
   return { dir: options.statsDir, layers, samples, cached, computed, seconds: seconds(t) };
 }
 
+/** A progress bar per compute_z layer ("MEMIT compute_z layer 1") and one for the layer solves. */
 function editProgress(label: string, e: EditProgress): DemoEvent {
-  const where = e.layer === undefined ? "" : ` layer ${e.layer}`;
-  return { kind: "progress", label: `${label} ${e.stage}${where}`, done: e.step ?? 0, total: e.total ?? 1 };
+  const what = e.stage === "z" ? `compute_z layer ${e.layer}` : e.stage === "layer" ? "updates" : e.stage;
+  return { kind: "progress", label: `${label} ${what}`, done: e.step ?? 0, total: e.total ?? 1 };
 }
