@@ -174,7 +174,9 @@ export function editRows(ctx: BenchContext): Row[] {
     const note = b
       ? `both sides: statistics over ${tokens} tokens + compute_z (Adam steps per request: locedit ${steps.join(",")}; ` +
         `PyTorch ${b.z_steps.join(",")}) + keys + float64 solve. locedit: all requests in one batched pass from the ` +
-        `edited layer up, logits only where the loss reads, statistics for all layers in one pass (syrk)`
+        `edited layer up, logits only where the loss reads, statistics for all layers in one pass (syrk). ` +
+        `Weights differ (each side draws its own; locedit's LayerNorm gains are 1, PyTorch's N(0, 0.02²)); ` +
+        `the work does not, since no request stops early on a random model (compare the step counts)`
       : `no PyTorch baseline: ${baseline.ok ? "" : baseline.reason}`;
     rows.push(makeRow(name, ours.total, b?.total_s ?? null, "s", "lower", note));
     rows.push(makeRow(`${name}: z`, ours.z, b?.z_s ?? null, "s", "lower"));
