@@ -4,10 +4,13 @@
 // statistics are computed once and reused by the next run, and bad flags are usage errors.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { resolveHparams } from "../../src/editing/hparams/resolve.js";
+import type { EditMethod } from "../../src/editing/hparams/types.js";
+import { readModelConfig } from "../../src/io/config.js";
 import { repoRoot } from "../models/golden-helpers.js";
 
 const CLI = join(repoRoot, "dist", "src", "cli", "main.js");
@@ -79,5 +82,19 @@ describe("locedit demo", () => {
     const missing = run("--model", join(work, "no-model"), "--stats", stats);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /no-model/);
+  });
+
+  it("the model's own hyperparameter files are found first, validate and fit the model", () => {
+    const config = readModelConfig(MODEL);
+    const files = readdirSync(join(MODEL, "hparams")).filter((f) => f.endsWith(".json"));
+    assert.ok(files.length >= 2, `${files.join(", ")}`);
+    for (const file of files) {
+      const blue = file.endsWith("-blue.json");
+      const method = file.replace(/(-blue)?\.json$/, "") as EditMethod;
+      const resolved = resolveHparams({ method, modelDir: MODEL, config, blue });
+      assert.equal(resolved.source, join(MODEL, "hparams", file));
+      assert.equal(resolved.hparams.blue, blue, file);
+      assert.equal(resolved.warnings, undefined, `${file}: ${resolved.warnings?.join("; ")}`);
+    }
   });
 });
