@@ -12,6 +12,7 @@ import { editSurface } from "../../models/edit-surface.js";
 import type { Batch, DeltaHook, DeltaSite } from "../../models/types.js";
 import { makeBatch } from "../../runtime/batch.js";
 import { crossEntropy, logSoftmax } from "../../runtime/loss.js";
+import { mlpOutputOf } from "../compute-ks.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./rows.js";
 
@@ -245,10 +246,7 @@ export class ZObjective {
     input: Float32Array,
   ): void {
     const C = this.C;
-    const surface = editSurface(this.model, this.settings.layer);
-    const W = this.model.param(surface.mlpOut.weight);
-    const bias = surface.mlpOut.bias ? this.model.param(surface.mlpOut.bias) : null;
-    const F = surface.keyDim;
+    const F = editSurface(this.model, this.settings.layer).keyDim;
     const init: SiteVectors = new Map(
       this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(C))]),
     );
@@ -256,13 +254,7 @@ export class ZObjective {
       const id = this.rows.requestRows[r].rewrite[0];
       const n = rowIds.indexOf(id) * batch.T + this.rows.lookups[id];
       const out = block.out.subarray(n * C, n * C + C);
-      const key = block.key.subarray(n * F, n * F + F);
-      const mlp = new Float32Array(C);
-      for (let c = 0; c < C; c++) {
-        let s = bias ? bias[c] : 0;
-        for (let f = 0; f < F; f++) s += W[c * F + f] * key[f];
-        mlp[c] = s;
-      }
+      const mlp = mlpOutputOf(this.model, this.settings.layer, block.key.subarray(n * F, n * F + F));
       for (const site of this.settings.sites) {
         const dst = init.get(site)![r];
         if (site === "block") dst.set(out);
