@@ -108,8 +108,7 @@ export function argmax(row: Float32Array): number {
 /** Samples from softmax(logits / temperature) restricted to the k largest logits. */
 export function sampleTopK(row: Float32Array, k: number, temperature: number, rng: Rng): number {
   if (!(temperature > 0)) throw new Error(`temperature must be positive, got ${temperature}`);
-  const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
-  const top = order.slice(0, Math.min(k, row.length));
+  const top = topIndices(row, Math.min(k, row.length));
   const max = row[top[0]];
   const weights = top.map((v) => Math.exp((row[v] - max) / temperature));
   const total = weights.reduce((a, b) => a + b, 0);
@@ -119,4 +118,24 @@ export function sampleTopK(row: Float32Array, k: number, temperature: number, rn
     if (u < 0) return top[i];
   }
   return top[top.length - 1];
+}
+
+/**
+ * Indices of the k largest entries, largest first, ties by lower index (the order a full sort
+ * gives), by insertion into a k-long list: O(V·k) at worst, one comparison per entry in practice,
+ * instead of sorting the whole vocabulary at every sampled step.
+ */
+export function topIndices(row: Float32Array, k: number): number[] {
+  const top: number[] = [];
+  for (let v = 0; v < row.length; v++) {
+    const x = row[v];
+    if (top.length === k && !(x > row[top[k - 1]])) continue;
+    let i = top.length < k ? top.push(v) - 1 : k - 1;
+    while (i > 0 && row[top[i - 1]] < x) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = v;
+  }
+  return top;
 }

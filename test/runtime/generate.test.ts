@@ -5,7 +5,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadModel } from "../../src/models/load.js";
 import { makeBatch } from "../../src/runtime/batch.js";
-import { argmax, generate, sampleTopK, type GenerateOptions } from "../../src/runtime/generate.js";
+import {
+  argmax,
+  generate,
+  sampleTopK,
+  topIndices,
+  type GenerateOptions,
+} from "../../src/runtime/generate.js";
 import { createRng } from "../../src/util/random.js";
 import { fixtureDir } from "../models/golden-helpers.js";
 
@@ -121,5 +127,18 @@ describe("sampleTopK", () => {
       () => generate(model, [[1, 2, 3]], { maxNewTokens: 40 }),
       /exceeds the model's 32 positions/,
     );
+  });
+});
+
+describe("topIndices", () => {
+  it("equals a full sort (value descending, ties by lower index) for every k", () => {
+    const rng = createRng(4);
+    for (let trial = 0; trial < 50; trial++) {
+      const V = 1 + rng.int(60);
+      // few distinct values, so ties are common
+      const row = Float32Array.from({ length: V }, () => rng.int(7) - 3);
+      const sorted = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
+      for (let k = 1; k <= V; k++) assert.deepEqual(topIndices(row, k), sorted.slice(0, k), `V ${V} k ${k}`);
+    }
   });
 });
