@@ -13,6 +13,8 @@ import {
   randomSpd,
   type FloatArray,
   type FloatArrayConstructor,
+  padded,
+  unpadded,
 } from "./reference.js";
 
 type AnyPotrf = (n: number, a: FloatArray, lda: number) => void;
@@ -32,25 +34,6 @@ const dtypes: Array<{ name: string; ArrayType: FloatArrayConstructor; potrf: Any
     potrs: native.dpotrs as AnyPotrs,
   },
 ];
-
-/** Copies a dense n×cols matrix into a padded buffer with leading dimension ld; padding = sentinel. */
-function padded(
-  ArrayType: FloatArrayConstructor,
-  dense: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  ld: number,
-) {
-  const out = new ArrayType(rows * ld).fill(777);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * ld + j] = dense[i * cols + j];
-  return out;
-}
-
-function unpadded(data: FloatArray, rows: number, cols: number, ld: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[i * ld + j];
-  return out;
-}
 
 for (const { name, ArrayType, potrf, potrs } of dtypes) {
   test(`${name}potrf gives lower-triangular L with L·Lᵀ ≈ A; ${name}potrs solves A·X = B`, () => {

@@ -12,6 +12,8 @@ import {
   naiveSolve,
   type FloatArray,
   type FloatArrayConstructor,
+  padded,
+  unpadded,
 } from "./reference.js";
 
 type AnyGesv = (n: number, nrhs: number, a: FloatArray, lda: number, b: FloatArray, ldb: number) => number;
@@ -20,25 +22,6 @@ const dtypes: Array<{ name: string; ArrayType: FloatArrayConstructor; gesv: AnyG
   { name: "f32", ArrayType: Float32Array, gesv: native.sgesv as AnyGesv },
   { name: "f64", ArrayType: Float64Array, gesv: native.dgesv as AnyGesv },
 ];
-
-/** Copies a dense rows×cols matrix into a buffer with leading dimension ld; padding = 777. */
-function padded(
-  ArrayType: FloatArrayConstructor,
-  dense: ArrayLike<number>,
-  rows: number,
-  cols: number,
-  ld: number,
-) {
-  const out = new ArrayType(rows * ld).fill(777);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * ld + j] = dense[i * cols + j];
-  return out;
-}
-
-function unpadded(data: FloatArray, rows: number, cols: number, ld: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[i * ld + j];
-  return out;
-}
 
 for (const { name, ArrayType, gesv } of dtypes) {
   test(`${name}gesv solves a non-symmetric A·X = B like Gaussian elimination`, () => {

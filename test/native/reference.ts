@@ -157,3 +157,23 @@ export function withKnownEigenvalues(
   const qLambda = q.map((value, index) => value * eigenvalues[index % n]);
   return { matrix: naiveMatmul(qLambda, q, n, n, n), q }; // Q symmetric, so Qᵀ = Q
 }
+
+/** Copies a dense rows×cols matrix into a buffer with leading dimension ld; padding = 777 (a sentinel). */
+export function padded(
+  ArrayType: FloatArrayConstructor,
+  dense: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  ld: number,
+): FloatArray {
+  const out = new ArrayType(rows * ld).fill(777);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * ld + j] = dense[i * cols + j];
+  return out;
+}
+
+/** The dense rows×cols matrix held in a buffer with leading dimension ld, in float64. */
+export function unpadded(data: FloatArray, rows: number, cols: number, ld: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = data[i * ld + j];
+  return out;
+}
