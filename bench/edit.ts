@@ -6,8 +6,8 @@
 // batch, its split (statistics, z, keys, solve), and statistics throughput in tokens/s.
 // Both sides start from the same token ids; each builds its own random weights (values do not
 // change the cost, and no request reaches the early stop on a random model).
-import { accumulateSecondMoments, secondMoment } from "../src/editing/stats/index.js";
-import type { StatsBatch } from "../src/editing/stats/batches.js";
+import { accumulateSecondMoments, secondMoment } from "../src/stats/index.js";
+import type { StatsBatch } from "../src/stats/batches.js";
 import { METHODS } from "../src/editing/methods/index.js";
 import type { EditHparams } from "../src/editing/hparams/types.js";
 import type { PreparedRequest } from "../src/editing/prepare/prepared-request.js";

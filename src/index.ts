@@ -55,5 +55,5 @@ export {
 } from "./editing/methods/index.js";
 export * as hparams from "./editing/hparams/index.js";
 export * as requests from "./editing/requests/index.js";
-export * as stats from "./editing/stats/index.js";
+export * as stats from "./stats/index.js";
 export * as evaluation from "./eval/index.js";

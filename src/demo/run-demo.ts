@@ -6,8 +6,8 @@
 // library prints nothing (the CLI renders them).
 import type { CounterFactRecord } from "../data/world/counterfact.js";
 import { Editor, type EditProgress } from "../editing/editor/editor.js";
-import { countSamples } from "../editing/stats/corpus.js";
-import { loadOrComputeStats } from "../editing/stats/compute.js";
+import { countSamples } from "../stats/corpus.js";
+import { loadOrComputeStats } from "../stats/compute.js";
 import { evaluateCounterfact } from "../eval/counterfact/evaluate.js";
 import type { CounterfactSummary } from "../eval/counterfact/metrics.js";
 import { readCounterfactFile } from "../eval/counterfact/records.js";

@@ -2,12 +2,12 @@
 // chosen layers over a text corpus; `locedit stats merge` adds up shards computed apart.
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadOrComputeStats } from "../../editing/stats/compute.js";
-import { mergeStats } from "../../editing/stats/merge.js";
-import { DEFAULT_BATCH_TOKENS } from "../../editing/stats/options.js";
-import { meanSquaredNorm } from "../../editing/stats/second-moment.js";
-import { statsPath } from "../../editing/stats/stats-file.js";
-import type { LayerStats, StatsDtype } from "../../editing/stats/types.js";
+import { loadOrComputeStats } from "../../stats/compute.js";
+import { mergeStats } from "../../stats/merge.js";
+import { DEFAULT_BATCH_TOKENS } from "../../stats/options.js";
+import { meanSquaredNorm } from "../../stats/second-moment.js";
+import { statsPath } from "../../stats/stats-file.js";
+import type { LayerStats, StatsDtype } from "../../stats/types.js";
 import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";

@@ -5,9 +5,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import { loadOrComputeStats, modelFingerprint, readStatsFile, secondMoment } from "../stats/index.js";
-import type { LayerStats, StatsProgress } from "../stats/types.js";
-import { shortFingerprint } from "../stats/stats-file.js";
+import { loadOrComputeStats, modelFingerprint, readStatsFile, secondMoment } from "../../stats/index.js";
+import type { LayerStats, StatsProgress } from "../../stats/types.js";
+import { shortFingerprint } from "../../stats/stats-file.js";
 
 export interface StatisticsSource {
   /** statistics folder (the cache `locedit stats --out` writes) */

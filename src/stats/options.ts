@@ -1,7 +1,7 @@
 // Checked and defaulted StatsOptions for the covariance statistics (ROME/MEMIT layer_stats):
 // every error names the option and what was expected.
 import { existsSync, statSync } from "node:fs";
-import type { CausalLM } from "../../models/causal-lm.js";
+import type { CausalLM } from "../models/causal-lm.js";
 import type { StatsDtype, StatsOptions } from "./types.js";
 
 export const DEFAULT_BATCH_TOKENS = 4096;

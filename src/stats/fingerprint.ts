@@ -11,7 +11,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
-import { openCheckpoint } from "../../io/checkpoint.js";
+import { openCheckpoint } from "../io/checkpoint.js";
 
 const CHUNK_BYTES = 256;
 const READ_BYTES = 1 << 20;

@@ -5,9 +5,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { readStatsFile } from "../../../src/editing/stats/stats-file.js";
-import { meanSquaredNorm } from "../../../src/editing/stats/second-moment.js";
-import { repoRoot } from "../../models/golden-helpers.js";
+import { readStatsFile } from "../../src/stats/stats-file.js";
+import { meanSquaredNorm } from "../../src/stats/second-moment.js";
+import { repoRoot } from "../models/golden-helpers.js";
 import { corpusText, LLAMA_DIR, tempDir, writeCorpus } from "./helpers.js";
 
 const CLI = join(repoRoot, "dist", "src", "cli", "main.js");

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { closeSync, copyFileSync, cpSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { corpusFingerprint, modelFingerprint } from "../../../src/editing/stats/fingerprint.js";
-import { openSafetensors } from "../../../src/io/safetensors-read.js";
+import { corpusFingerprint, modelFingerprint } from "../../src/stats/fingerprint.js";
+import { openSafetensors } from "../../src/io/safetensors-read.js";
 import { FACTS_DIR, LLAMA_DIR, tempDir, writeCorpus } from "./helpers.js";
 
 const temp = tempDir("fingerprint");

@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CausalLM } from "../../../src/models/causal-lm.js";
-import { loadModel } from "../../../src/models/load.js";
-import { makeBatch } from "../../../src/runtime/batch.js";
-import { loadTokenizer } from "../../../src/tokenizers/load-tokenizer.js";
-import type { Tokenizer } from "../../../src/tokenizers/tokenizer.js";
-import { sampleTokens } from "../../../src/editing/stats/batches.js";
-import { corpusSamples } from "../../../src/editing/stats/corpus.js";
-import { repoRoot } from "../../models/golden-helpers.js";
+import type { CausalLM } from "../../src/models/causal-lm.js";
+import { loadModel } from "../../src/models/load.js";
+import { makeBatch } from "../../src/runtime/batch.js";
+import { loadTokenizer } from "../../src/tokenizers/load-tokenizer.js";
+import type { Tokenizer } from "../../src/tokenizers/tokenizer.js";
+import { sampleTokens } from "../../src/stats/batches.js";
+import { corpusSamples } from "../../src/stats/corpus.js";
+import { repoRoot } from "../models/golden-helpers.js";
 
 export const LLAMA_DIR = join(repoRoot, "models", "tiny-random-llama");
 export const FACTS_DIR = join(repoRoot, "models", "tiny-facts");

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { writeSafetensors } from "../../../src/io/safetensors-write.js";
-import { openSafetensors } from "../../../src/io/safetensors-read.js";
+import { writeSafetensors } from "../../src/io/safetensors-write.js";
+import { openSafetensors } from "../../src/io/safetensors-read.js";
 import {
   partialPath,
   readPartialFile,
@@ -12,8 +12,8 @@ import {
   statsPath,
   writePartialFile,
   writeStatsFile,
-} from "../../../src/editing/stats/stats-file.js";
-import type { LayerStats, StatsKey } from "../../../src/editing/stats/types.js";
+} from "../../src/stats/stats-file.js";
+import type { LayerStats, StatsKey } from "../../src/stats/types.js";
 import { bitsEqual, tempDir } from "./helpers.js";
 
 const temp = tempDir("file");

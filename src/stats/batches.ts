@@ -4,9 +4,9 @@
 // padded batches of at most `batchTokens` padded tokens, so little compute goes to padding. The
 // plan depends only on the samples, maxLen, batchTokens and windowSamples, which makes a batch's
 // (window, index in window) a stable resume point.
-import type { Batch } from "../../models/types.js";
-import { makeBatch } from "../../runtime/batch.js";
-import type { Tokenizer } from "../../tokenizers/tokenizer.js";
+import type { Batch } from "../models/types.js";
+import { makeBatch } from "../runtime/batch.js";
+import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { corpusSamples, type CorpusSample } from "./corpus.js";
 
 export interface BatchPlan {

@@ -3,8 +3,8 @@
 // layer's key (n, d_ff) are gathered, and Kᵀ K is added into a float64 sum — through a float32
 // ssyrk scratch for dtype "float32" (the reference's precision, twice the speed), straight
 // into the sum by dsyrk for "float64".
-import type { CausalLM } from "../../models/causal-lm.js";
-import { native } from "../../native/binding.js";
+import type { CausalLM } from "../models/causal-lm.js";
+import { native } from "../native/binding.js";
 import type { StatsBatch } from "./batches.js";
 import type { StatsDtype } from "./types.js";
 

@@ -2,12 +2,12 @@
 // count is the number of non-pad tokens; C0 = sum / count; non-finite keys name layer and sample.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { accumulateSecondMoments } from "../../../src/editing/stats/accumulate.js";
-import { planBatches, START } from "../../../src/editing/stats/batches.js";
-import { secondMoment } from "../../../src/editing/stats/second-moment.js";
-import type { LayerStats } from "../../../src/editing/stats/types.js";
-import type { CausalLM } from "../../../src/models/causal-lm.js";
-import type { Tokenizer } from "../../../src/tokenizers/tokenizer.js";
+import { accumulateSecondMoments } from "../../src/stats/accumulate.js";
+import { planBatches, START } from "../../src/stats/batches.js";
+import { secondMoment } from "../../src/stats/second-moment.js";
+import type { LayerStats } from "../../src/stats/types.js";
+import type { CausalLM } from "../../src/models/causal-lm.js";
+import type { Tokenizer } from "../../src/tokenizers/tokenizer.js";
 import {
   corpusText,
   FACTS_DIR,

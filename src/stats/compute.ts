@@ -3,8 +3,8 @@
 // for all missing layers at once, with periodic atomic checkpoints of the partial sums from which
 // an interrupted run resumes to the exact same result.
 import { existsSync, rmSync } from "node:fs";
-import type { CausalLM } from "../../models/causal-lm.js";
-import type { Tokenizer } from "../../tokenizers/tokenizer.js";
+import type { CausalLM } from "../models/causal-lm.js";
+import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { accumulateBatch, MomentScratch, newAccumulator, type MomentAccumulator } from "./accumulate.js";
 import { cursorAfter, planBatches, START, type BatchPlan, type PlanCursor } from "./batches.js";
 import { requireSamples } from "./corpus.js";

@@ -3,13 +3,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadOrComputeStats } from "../../../src/editing/stats/compute.js";
-import { countSamples } from "../../../src/editing/stats/corpus.js";
-import { mergeStats } from "../../../src/editing/stats/merge.js";
-import { readStatsFile, statsPath } from "../../../src/editing/stats/stats-file.js";
-import type { LayerStats, StatsOptions } from "../../../src/editing/stats/types.js";
-import type { CausalLM } from "../../../src/models/causal-lm.js";
-import type { Tokenizer } from "../../../src/tokenizers/tokenizer.js";
+import { loadOrComputeStats } from "../../src/stats/compute.js";
+import { countSamples } from "../../src/stats/corpus.js";
+import { mergeStats } from "../../src/stats/merge.js";
+import { readStatsFile, statsPath } from "../../src/stats/stats-file.js";
+import type { LayerStats, StatsOptions } from "../../src/stats/types.js";
+import type { CausalLM } from "../../src/models/causal-lm.js";
+import type { Tokenizer } from "../../src/tokenizers/tokenizer.js";
 import {
   corpusText,
   FACTS_DIR,

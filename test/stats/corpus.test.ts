@@ -2,8 +2,8 @@
 // plan (windows sorted by length, packed within batchTokens, resumable at any batch).
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { cursorAfter, packRows, planBatches, START } from "../../../src/editing/stats/batches.js";
-import { corpusSamples, countSamples, fileLines, isSampleLine } from "../../../src/editing/stats/corpus.js";
+import { cursorAfter, packRows, planBatches, START } from "../../src/stats/batches.js";
+import { corpusSamples, countSamples, fileLines, isSampleLine } from "../../src/stats/corpus.js";
 import { corpusText, LLAMA_DIR, loadTiny, tempDir, writeCorpus } from "./helpers.js";
 
 const temp = tempDir("corpus");

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { openSafetensors, type SafetensorsFile } from "../../io/safetensors-read.js";
-import { writeSafetensors } from "../../io/safetensors-write.js";
+import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
+import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
 import type { LayerStats, StatsDtype, StatsKey } from "./types.js";
 

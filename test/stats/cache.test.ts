@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { loadOrComputeStats } from "../../../src/editing/stats/compute.js";
-import { partialPath, statsPath } from "../../../src/editing/stats/stats-file.js";
-import type { StatsOptions } from "../../../src/editing/stats/types.js";
-import type { CausalLM } from "../../../src/models/causal-lm.js";
-import type { Tokenizer } from "../../../src/tokenizers/tokenizer.js";
+import { loadOrComputeStats } from "../../src/stats/compute.js";
+import { partialPath, statsPath } from "../../src/stats/stats-file.js";
+import type { StatsOptions } from "../../src/stats/types.js";
+import type { CausalLM } from "../../src/models/causal-lm.js";
+import type { Tokenizer } from "../../src/tokenizers/tokenizer.js";
 import {
   bitsEqual,
   corpusText,
