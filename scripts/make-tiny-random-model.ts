@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseModelConfig } from "../src/io/config.js";
+import { parseModelConfig } from "../src/models/hf-config.js";
 import { CausalLM } from "../src/models/causal-lm.js";
 import { randomParams } from "../src/models/random-weights.js";
 import { saveModel } from "../src/models/save.js";

@@ -7,8 +7,8 @@ export { openSafetensors, type SafetensorsFile, type TensorInfo } from "./io/saf
 export { writeSafetensors } from "./io/safetensors-write.js";
 export { openCheckpoint, type Checkpoint } from "./io/checkpoint.js";
 export { writeCheckpoint } from "./io/checkpoint-write.js";
-export { readModelConfig, parseModelConfig } from "./io/config.js";
-export { toHfConfig } from "./io/config-write.js";
+export { readModelConfig, parseModelConfig } from "./models/hf-config.js";
+export { toHfConfig } from "./models/hf-config-write.js";
 export type {
   ModelConfig,
   Gpt2Config,

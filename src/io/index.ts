@@ -1,5 +1,5 @@
 // Public surface of locedit's I/O layer: safetensors files and checkpoint folders (read and
-// write), Hugging Face config.json parsing, and atomic file / folder publication.
+// write) and atomic file / folder publication.
 
 export {
   publishDirectoryAtomic,
@@ -9,7 +9,6 @@ export {
 } from "./atomic.js";
 export { openCheckpoint, INDEX_FILE_NAME, SINGLE_FILE_NAME, type Checkpoint } from "./checkpoint.js";
 export { writeCheckpoint, type WriteCheckpointOptions } from "./checkpoint-write.js";
-export { CONFIG_FILE_NAME, parseModelConfig, readModelConfig } from "./config.js";
 export type { SafetensorsDtype, WritableDtype } from "./dtypes.js";
 export { requireTensor } from "./require-tensor.js";
 export {

@@ -1,5 +1,5 @@
 // Typed model configurations for the three supported architectures, read from a Hugging Face
-// config.json by io/config.ts. Field names are locedit's own; each comment names the HF key.
+// config.json by ./hf-config.ts. Field names are locedit's own; each comment names the HF key.
 
 /** RoPE frequency scaling (HF `rope_scaling`): none, linear, or Llama 3's piecewise rule. */
 export type RopeScaling =

@@ -2,7 +2,7 @@
 // CausalLM: each tensor the config implies is read at its offset, widened to float32 and, for
 // GPT-2's Conv1D, transposed to [out, in]. Memory ≈ the float32 size of the parameters.
 import { openCheckpoint } from "../io/checkpoint.js";
-import { readModelConfig } from "../io/config.js";
+import { readModelConfig } from "./hf-config.js";
 import { requireTensor } from "../io/require-tensor.js";
 import { architectureFor } from "./architecture.js";
 import { CausalLM } from "./causal-lm.js";

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { publishDirectoryAtomicSync, writeFileAtomic } from "../io/atomic.js";
 import { writeCheckpoint } from "../io/checkpoint-write.js";
-import { toHfConfig } from "../io/config-write.js";
+import { toHfConfig } from "./hf-config-write.js";
 import type { WritableDtype } from "../io/dtypes.js";
 import type { CausalLM } from "./causal-lm.js";
 import { transpose2d } from "./param-spec.js";

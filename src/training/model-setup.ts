@@ -2,7 +2,7 @@
 // (validated by the same parser that reads config.json), and seeded initial weights in GPT-2's
 // scheme (Radford et al. 2019, §2.3): N(0, std²) matrices, unit norm weights, zero biases, and the
 // residual output projections (attention and MLP) scaled by 1/√(2·layers).
-import { parseModelConfig } from "../io/config.js";
+import { parseModelConfig } from "../models/hf-config.js";
 import type { ModelConfig } from "../models/config.js";
 import { randomParams } from "../models/random-weights.js";
 

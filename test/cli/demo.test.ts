@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { resolveHparams } from "../../src/editing/hparams/resolve.js";
 import type { EditMethod } from "../../src/editing/hparams/types.js";
-import { readModelConfig } from "../../src/io/config.js";
+import { readModelConfig } from "../../src/models/hf-config.js";
 import { repoRoot } from "../models/golden-helpers.js";
 
 const CLI = join(repoRoot, "dist", "src", "cli", "main.js");

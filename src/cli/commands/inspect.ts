@@ -1,7 +1,7 @@
 // `locedit inspect`: what a model folder holds, read from config.json and the safetensors
 // headers only (no weights are loaded).
 import { openCheckpoint } from "../../io/checkpoint.js";
-import { readModelConfig } from "../../io/config.js";
+import { readModelConfig } from "../../models/hf-config.js";
 import { architectureFor } from "../../models/architecture.js";
 import { headDimOf } from "../../models/config.js";
 import { sizeOf } from "../../models/param-spec.js";

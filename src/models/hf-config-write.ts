@@ -1,6 +1,6 @@
-// locedit's typed ModelConfig → a Hugging Face config.json object (the inverse of config.ts),
+// locedit's typed ModelConfig → a Hugging Face config.json object (the inverse of ./hf-config.ts),
 // for folders that locedit writes itself (random or trained models).
-import type { ModelConfig, RopeScaling } from "../models/config.js";
+import type { ModelConfig, RopeScaling } from "./config.js";
 
 function ropeScalingJson(scaling: RopeScaling | null): Record<string, unknown> | null {
   if (!scaling) return null;

@@ -1,11 +1,11 @@
-// Tests for src/io/config.ts on the published config.json of GPT-2 XL, GPT-J 6B, Llama 3 / 3.1
+// Tests for src/models/hf-config.ts on the published config.json of GPT-2 XL, GPT-J 6B, Llama 3 / 3.1
 // 8B and Mistral 7B (trimmed to the fields read), plus one test per error class.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseModelConfig, readModelConfig } from "../../src/io/config.js";
-import { errorMessage, makeTempDir } from "./fixtures.js";
+import { parseModelConfig, readModelConfig } from "../../src/models/hf-config.js";
+import { errorMessage, makeTempDir } from "../io/fixtures.js";
 
 const temp = makeTempDir();
 after(temp.cleanup);

@@ -1,14 +1,14 @@
-// Hugging Face `config.json` → locedit's typed ModelConfig (src/models/config.ts), for
+// Hugging Face `config.json` → locedit's typed ModelConfig (./config.ts), for
 // model_type gpt2, gptj, llama and mistral (a Llama whose sliding window only matters beyond
 // `sliding_window` tokens, so it maps to llama with maxPositions capped at the window).
 // Absent optional fields take transformers' defaults; every error names the file and field.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "../models/config.js";
-import { JsonFields } from "./json-fields.js";
-import { parseJsonText } from "./json-text.js";
-import { describe, isPlainObject } from "./safetensors-header.js";
+import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "./config.js";
+import { JsonFields } from "../io/json-fields.js";
+import { parseJsonText } from "../io/json-text.js";
+import { describe, isPlainObject } from "../io/safetensors-header.js";
 
 export const CONFIG_FILE_NAME = "config.json";
 const SUPPORTED_MODEL_TYPES = ["gpt2", "gptj", "llama", "mistral"] as const;
