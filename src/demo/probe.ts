@@ -1,7 +1,7 @@
 // What the demo shows of one CounterFact record before and after an edit: for its rewrite prompt,
 // one paraphrase and one neighbourhood prompt, the model's greedy completion and the probability
 // of " " + target_new and " " + target_true (the strings evaluateCounterfact scores).
-import type { CounterFactRecord } from "../data/world/counterfact.js";
+import type { CounterFactRecord } from "../data/counterfact/record.js";
 import { scoreTokenPairs } from "../eval/counterfact/batch-score.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import { generate } from "../runtime/generate.js";

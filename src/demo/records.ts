@@ -1,5 +1,5 @@
 // Which CounterFact records the demo edits: the first `count`, or a seeded random choice.
-import type { CounterFactRecord } from "../data/world/counterfact.js";
+import type { CounterFactRecord } from "../data/counterfact/record.js";
 import { createRng } from "../util/random.js";
 
 /** `count` records of `all` in file order: the first ones, or with `seed` a random choice. */

@@ -4,13 +4,13 @@
 // and with MEMIT+BLUE (Li et al., arXiv 2502.03748), each from the original weights, and scores the
 // unedited and both edited models with evaluateCounterfact. Results stream through `onEvent`; the
 // library prints nothing (the CLI renders them).
-import type { CounterFactRecord } from "../data/world/counterfact.js";
+import type { CounterFactRecord } from "../data/counterfact/record.js";
 import { Editor, type EditProgress } from "../editing/editor/editor.js";
 import { countSamples } from "../stats/corpus.js";
 import { loadOrComputeStats } from "../stats/compute.js";
 import { evaluateCounterfact } from "../eval/counterfact/evaluate.js";
 import type { CounterfactSummary } from "../eval/counterfact/metrics.js";
-import { readCounterfactFile } from "../eval/counterfact/records.js";
+import { readCounterfactFile } from "../data/counterfact/parse.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import { loadModel } from "../models/load.js";
 import { sizeOf } from "../models/param-spec.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { evaluateCounterfact } from "../../src/eval/counterfact/evaluate.js";
-import { readCounterfactFile } from "../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../src/data/counterfact/parse.js";
 import { loadModel } from "../../src/models/load.js";
 import { loadTokenizer } from "../../src/tokenizers/load-tokenizer.js";
 import { repoRoot } from "../models/golden-helpers.js";

@@ -3,7 +3,7 @@
 // accuracies and, with --fluency, the generation n-gram entropy.
 import { evaluateCounterfact } from "../../eval/counterfact/evaluate.js";
 import type { CounterfactSummary } from "../../eval/counterfact/metrics.js";
-import { readCounterfactFile } from "../../eval/counterfact/records.js";
+import { readCounterfactFile } from "../../data/counterfact/parse.js";
 import { optionalInt, parseOptions, requireString } from "../args.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";

@@ -10,24 +10,10 @@ import type { Rng } from "../../util/random.js";
 import { pick, shuffled, streamRng } from "./rng.js";
 import { HELDOUT_PER_FACT } from "./heldout.js";
 import { fillTemplate, phrasingsOf, relationById } from "./templates.js";
+import type { CounterFactRecord } from "../counterfact/record.js";
 import type { Fact, FactWorld, Relation, WorldObject } from "./types.js";
 
-export interface CounterFactRecord {
-  case_id: number;
-  pararel_idx?: number;
-  requested_rewrite: {
-    /** A template trained for the subject, with "{}" for the subject. */
-    prompt: string;
-    relation_id: string;
-    target_new: WorldObject;
-    target_true: WorldObject;
-    subject: string;
-  };
-  paraphrase_prompts: string[];
-  neighborhood_prompts: string[];
-  attribute_prompts: string[];
-  generation_prompts: string[];
-}
+export type { CounterFactRecord };
 
 export interface CounterfactOptions {
   /** Number of records; throws if the world has fewer eligible facts. */

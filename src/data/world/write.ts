@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic.js";
-import type { CounterFactRecord } from "./counterfact.js";
+import type { CounterFactRecord } from "../counterfact/record.js";
 import { worldStatisticsCorpus, worldTrainingDocuments } from "./documents.js";
 import type { FactWorld } from "./types.js";
 

@@ -3,7 +3,7 @@
 // paraphrase and neighbourhood prompt of every record is scored with " " + target_new.str and
 // " " + target_true.str (mean per-token NLL, teacher forced) in one batched pass, then the metrics
 // of metrics.ts are taken per record and averaged. Fluency (generation entropy) is optional.
-import type { CounterFactRecord } from "../../data/world/counterfact.js";
+import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { encodeContinuation } from "../../runtime/score.js";
 import { fillTemplate } from "../../tokenizers/prompt-template.js";

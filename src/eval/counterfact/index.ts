@@ -1,4 +1,5 @@
-// CounterFact evaluation (Meng et al. 2022): batched scoring, metrics, record reading.
+// CounterFact evaluation (Meng et al. 2022): batched scoring and metrics; the record reader lives
+// in data/counterfact/ and is re-exported here for the public API.
 export {
   evaluateCounterfact,
   recordPrompts,
@@ -23,4 +24,4 @@ export {
   type RecordMetrics,
   type RecordScores,
 } from "./metrics.js";
-export { parseCounterfactRecords, readCounterfactFile } from "./records.js";
+export { parseCounterfactRecords, readCounterfactFile } from "../../data/counterfact/parse.js";

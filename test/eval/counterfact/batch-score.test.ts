@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import {
   scoreTextPairs,
   scoreTokenPairs,

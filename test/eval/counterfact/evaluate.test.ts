@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { evaluateCounterfact } from "../../../src/eval/counterfact/evaluate.js";
-import { readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import { loadModel } from "../../../src/models/load.js";
 import { scoreContinuation } from "../../../src/runtime/score.js";
 import { loadTokenizer } from "../../../src/tokenizers/load-tokenizer.js";

@@ -3,7 +3,7 @@
 // checks of recordMetrics / summarizeRecords / harmonicMean against values worked out by hand.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CounterFactRecord } from "../../../src/data/world/counterfact.js";
+import type { CounterFactRecord } from "../../../src/data/counterfact/record.js";
 import { evaluateCounterfact } from "../../../src/eval/counterfact/evaluate.js";
 import {
   harmonicMean,

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parseCounterfactRecords, readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { parseCounterfactRecords, readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import { repoRoot } from "../../models/golden-helpers.js";
 
 const FILE = join(repoRoot, "models", "tiny-facts", "eval", "counterfact.json");

@@ -2,7 +2,7 @@
 // Associations in GPT", 2022: the `counterfact.json` / `multi_counterfact.json` format). Every
 // error names the source, the record's index and case_id, and the field at fault.
 import { readFileSync } from "node:fs";
-import type { CounterFactRecord } from "../../data/world/counterfact.js";
+import type { CounterFactRecord } from "./record.js";
 import { parseJsonText } from "../../io/json-text.js";
 import { placeholderOffset } from "../../tokenizers/prompt-template.js";
 
