@@ -2,7 +2,16 @@
 // weight in place and keeps a copy of every weight it touches the first time, so `restore` gives
 // back the original weights bit for bit however many batches were applied since.
 import type { CausalLM } from "../models/causal-lm.js";
-import type { WeightUpdate } from "./methods/types.js";
+
+/** ΔW for one weight, in locedit's [out, in] layout. */
+export interface WeightUpdate {
+  layer: number;
+  /** canonical parameter name */
+  weight: string;
+  rows: number;
+  cols: number;
+  delta: Float32Array;
+}
 
 export class WeightSnapshot {
   private readonly originals = new Map<string, Float32Array>();

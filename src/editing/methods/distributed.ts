@@ -8,7 +8,8 @@ import { computeZ } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { layerUpdate, type LayerFamily } from "./layer-family.js";
 import { keyGramsAfterEdit, zLogOf } from "./records.js";
-import type { DeltaResult, MethodContext, WeightUpdate } from "./types.js";
+import type { WeightUpdate } from "../apply-deltas.js";
+import type { DeltaResult, MethodContext } from "./types.js";
 
 export function distributedUpdate(
   family: LayerFamily,

@@ -7,7 +7,8 @@ import type { DeltaSite } from "../../models/types.js";
 import { keysAndHidden, type ResidualSite } from "../compute-ks.js";
 import type { EditMethod } from "../hparams/types.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
-import type { MethodContext, MethodTimings, WeightUpdate } from "./types.js";
+import type { WeightUpdate } from "../apply-deltas.js";
+import type { MethodContext, MethodTimings } from "./types.js";
 
 export interface LayerFamily {
   method: EditMethod;

@@ -2,18 +2,11 @@
 // pure computations, STYLE.md §2), the compute_z record of each layer it optimised at, timings,
 // and state to carry into the next batch (AlphaEdit's accumulated K Kᵀ).
 import type { CausalLM } from "../../models/causal-lm.js";
+import type { WeightUpdate } from "../apply-deltas.js";
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 
-/** ΔW for one weight, in locedit's [out, in] layout. */
-export interface WeightUpdate {
-  layer: number;
-  /** canonical parameter name */
-  weight: string;
-  rows: number;
-  cols: number;
-  delta: Float32Array;
-}
+export type { WeightUpdate };
 
 /** One compute_z run: where, and the per-request losses before and after. */
 export interface ZLog {

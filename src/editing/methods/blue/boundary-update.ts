@@ -9,7 +9,8 @@ import { computeZ } from "../../compute-z/compute-z.js";
 import type { PreparedRequest } from "../../prepare/prepared-request.js";
 import { layerUpdate, type LayerFamily } from "../layer-family.js";
 import { keyGramsAfterEdit, zLogOf } from "../records.js";
-import type { DeltaResult, MethodContext, WeightUpdate, ZLog } from "../types.js";
+import type { WeightUpdate } from "../../apply-deltas.js";
+import type { DeltaResult, MethodContext, ZLog } from "../types.js";
 
 /** The boundary layers of a critical-layer list: its first and last. */
 export function boundaryLayers(layers: readonly number[]): [number, number] {

@@ -9,7 +9,8 @@ import { withDeltasApplied } from "../../apply-deltas.js";
 import { keysAndHidden } from "../../compute-ks.js";
 import { computeZ } from "../../compute-z/compute-z.js";
 import { zLogOf } from "../records.js";
-import type { ComputeDeltas, WeightUpdate, ZLog } from "../types.js";
+import type { WeightUpdate } from "../../apply-deltas.js";
+import type { ComputeDeltas, ZLog } from "../types.js";
 
 /** u = C0⁻¹k̄ / ‖C0⁻¹k̄‖ (or k̄/‖k̄‖ without mom2_adjustment). */
 export function romeLeftVector(meanKey: Float32Array, covariance: Float64Array | null): Float64Array {
