@@ -3,14 +3,14 @@
 // nothing; it exists so that every command can be tried offline right after cloning.
 // Regenerate: `node dist/scripts/make-tiny-random-model.js [OUT_DIR]` (deterministic).
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseModelConfig } from "../src/models/hf-config.js";
 import { CausalLM } from "../src/models/causal-lm.js";
 import { randomParams } from "../src/models/random-weights.js";
 import { saveModel } from "../src/models/save.js";
+import { packageRoot } from "../src/util/package-root.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = packageRoot();
 const out = process.argv[2] ?? join(root, "models", "tiny-random-llama");
 const tokenizerDir = join(root, "test", "fixtures", "tokenizers", "llama3-tiny");
 

@@ -4,9 +4,9 @@
 // Run by .ci/run when ../shared exists: `node dist/scripts/validate-aidreams.js [DIR]`.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { loadModel } from "../src/models/load.js";
+import { packageRoot } from "../src/util/package-root.js";
 import { makeBatch } from "../src/runtime/batch.js";
 
 interface Reference {
@@ -15,7 +15,7 @@ interface Reference {
   greedy_token_ids: number[];
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const root = packageRoot();
 const dir = process.argv[2] ?? join(root, "..", "shared", "data", "aidreams260K");
 if (!existsSync(dir)) {
   console.log(`validate-aidreams: ${dir} not found, skipped`);

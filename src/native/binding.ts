@@ -3,8 +3,8 @@
 // Every call checks that each matrix (offset, rows, columns, leading dimension) fits its array.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../util/package-root.js";
 
 type F32 = Float32Array;
 type F64 = Float64Array;
@@ -179,15 +179,10 @@ export interface NativeAddon {
 }
 
 function findAddon(): string {
-  // Walk up from this file (src/native or dist/src/native) to the package root's build folder.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, "build", "Release", "locedit_native.node");
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
+  const path = join(packageRoot(), "build", "Release", "locedit_native.node");
+  if (existsSync(path)) return path;
   throw new Error(
-    "locedit: the native addon build/Release/locedit_native.node is missing; run `npm run build:native` " +
+    `locedit: the native addon ${path} is missing; run \`npm run build:native\` ` +
       "(needs libopenblas-dev and liblapacke-dev)",
   );
 }

@@ -4,13 +4,13 @@
 // with the whole key, the count and the locedit version in `__metadata__`. A run in progress keeps
 // `<same name without .safetensors>.partial.safetensors`: the float64 sum so far (always F64, so a
 // resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic.
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
 import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
 import type { LayerStats, StatsDtype, StatsKey } from "./types.js";
+import { packageVersion } from "../util/package-root.js";
 
 const FORMAT = "locedit-layer-stats";
 const FORMAT_VERSION = "1";
@@ -204,19 +204,7 @@ function parseJsonField(meta: Readonly<Record<string, string>>, field: string, p
   }
 }
 
-let version: string | null = null;
-
-/** locedit's package.json version, found by walking up from this file (src/ or dist/src/). */
+/** locedit's package.json version. */
 export function loceditVersion(): string {
-  if (version !== null) return version;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  version = "unknown";
-  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    const file = join(dir, "package.json");
-    if (!existsSync(file)) continue;
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-    if (parsed.name === "locedit" && parsed.version) version = parsed.version;
-    break;
-  }
-  return version;
+  return packageVersion();
 }

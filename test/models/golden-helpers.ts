@@ -1,16 +1,13 @@
 // Shared helpers for the model golden tests: fixture paths, the golden batch, and a relative
 // error measure (max |ours − ref| over max |ref|, over the compared entries).
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { openSafetensors, type SafetensorsFile } from "../../src/io/safetensors-read.js";
 import type { Batch } from "../../src/models/types.js";
+import { packageRoot } from "../../src/util/package-root.js";
 
-const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root, from dist/test/models or test/models. */
-export const repoRoot = here.includes(`${join("dist", "test")}`)
-  ? join(here, "..", "..", "..")
-  : join(here, "..", "..");
+export const repoRoot = packageRoot();
 
 export function fixtureDir(name: string): string {
   return join(repoRoot, "test", "fixtures", "models", name);

@@ -3,12 +3,12 @@
 // MEMIT and with MEMIT+BLUE (each from the original weights), what each edit changed on the
 // rewrite, a paraphrase and a neighbour prompt, and the CounterFact table of all three models.
 import { existsSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative, resolve } from "node:path";
 import { completionSays, type PromptProbe, type RecordProbe } from "../../demo/probe.js";
 import { runDemo, type DemoEvent, type DemoResult, type MethodReport } from "../../demo/run-demo.js";
 import { optionalInt, parseOptions } from "../args.js";
 import { progressBar, type ProgressBar } from "../progress.js";
+import { packageRoot } from "../../util/package-root.js";
 
 const USAGE = `usage: locedit demo [--model DIR] [--records FILE] [--corpus FILE] [--stats DIR]
                    [--count N] [--seed S] [--steps N] [--samples N] [--json]
@@ -26,17 +26,11 @@ const USAGE = `usage: locedit demo [--model DIR] [--records FILE] [--corpus FILE
 
 Hyperparameters: DIR/hparams/memit.json and memit-blue.json when present, else derived defaults.`;
 
-/** The package's bundled default model (found by walking up from this file, in src/ or dist/src/). */
+/** The package's bundled default model, models/tiny-facts. */
 export function bundledModelDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, "models", "tiny-facts");
-    if (existsSync(join(dir, "package.json")) && existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error(
-    `the bundled model models/tiny-facts was not found above ${fileURLToPath(import.meta.url)}`,
-  );
+  const dir = join(packageRoot(), "models", "tiny-facts");
+  if (!existsSync(dir)) throw new Error(`the bundled model models/tiny-facts was not found at ${dir}`);
+  return dir;
 }
 
 /** A path as the user would type it: relative to the current folder when inside it. */

@@ -3,10 +3,10 @@
 // kmeng01/memit, xpq-tech/PMET, jianghoucheng/AlphaEdit and xpq-tech/BLUE — see hparams/README.md),
 // or derived defaults; then checked against the model's shape.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseJsonText } from "../../io/json-text.js";
 import type { ModelConfig } from "../../models/config.js";
+import { packageRoot } from "../../util/package-root.js";
 import { deriveHparams, type KeyStatsSource } from "./derive.js";
 import { checkHparamsAgainstModel } from "./model-check.js";
 import { defaultedFields, parseHparams } from "./schema.js";
@@ -37,17 +37,11 @@ export function recognizeModel(config: ModelConfig): ShippedModel | undefined {
   return undefined;
 }
 
-/** The package's hparams/ folder (found by walking up from this file, in src/ or dist/src/). */
+/** The package's hparams/ folder. */
 export function shippedHparamsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "hparams")))
-      return join(dir, "hparams");
-    dir = dirname(dir);
-  }
-  throw new Error(
-    "locedit: the shipped hparams/ folder was not found above " + fileURLToPath(import.meta.url),
-  );
+  const dir = join(packageRoot(), "hparams");
+  if (!existsSync(dir)) throw new Error(`locedit: the shipped hparams/ folder was not found at ${dir}`);
+  return dir;
 }
 
 /** File name of a method's hyperparameters: `<model>.json`, or `<model>-blue.json` for BLUE. */
