@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parseJsonText } from "./json-text.js";
-import { describe, isPlainObject } from "./safetensors-header.js";
+import { jsonPreview, isPlainObject } from "./json-values.js";
 import {
   openSafetensors,
   type SafetensorsFile,
@@ -114,7 +114,7 @@ function readWeightMap(indexPath: string): Map<string, string> {
   for (const [name, shardName] of Object.entries(parsed.weight_map)) {
     if (typeof shardName !== "string" || shardName === "" || basename(shardName) !== shardName) {
       throw new Error(
-        `${indexPath}: weight_map['${name}'] must be a shard file name in the same folder, got ${describe(shardName)}`,
+        `${indexPath}: weight_map['${name}'] must be a shard file name in the same folder, got ${jsonPreview(shardName)}`,
       );
     }
     weightMap.set(name, shardName);

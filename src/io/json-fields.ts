@@ -2,7 +2,7 @@
 // checks presence and type and throws an error naming the source file, the field and the
 // expected type. `null` counts as absent, as in transformers' configs.
 
-import { describe } from "./safetensors-header.js";
+import { jsonPreview } from "./json-values.js";
 
 export class JsonFields {
   constructor(
@@ -70,6 +70,6 @@ export class JsonFields {
   }
 
   private wrongType(key: string, expected: string): Error {
-    return this.error(key, `must be ${expected}, got ${describe(this.json[key])}`);
+    return this.error(key, `must be ${expected}, got ${jsonPreview(this.json[key])}`);
   }
 }

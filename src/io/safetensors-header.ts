@@ -7,6 +7,7 @@
 
 import { DTYPE_BYTES, isSafetensorsDtype, type SafetensorsDtype } from "./dtypes.js";
 import { parseJsonText } from "./json-text.js";
+import { isPlainObject, jsonPreview } from "./json-values.js";
 
 /** Largest header accepted; real headers are a few hundred KiB even for 70B-parameter models. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -87,7 +88,7 @@ function parseMetadata(raw: unknown, fileName: string): Record<string, string> {
   if (!isPlainObject(raw)) throw new Error(`${fileName}: ${METADATA_KEY} must be an object of strings`);
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value !== "string") {
-      throw new Error(`${fileName}: ${METADATA_KEY}['${key}'] must be a string, got ${describe(value)}`);
+      throw new Error(`${fileName}: ${METADATA_KEY}['${key}'] must be a string, got ${jsonPreview(value)}`);
     }
     metadata[key] = value;
   }
@@ -95,35 +96,35 @@ function parseMetadata(raw: unknown, fileName: string): Record<string, string> {
 }
 
 function parseTensorEntry(raw: unknown, dataLength: number, where: string): TensorEntry {
-  if (!isPlainObject(raw)) throw new Error(`${where}: entry must be an object, got ${describe(raw)}`);
+  if (!isPlainObject(raw)) throw new Error(`${where}: entry must be an object, got ${jsonPreview(raw)}`);
   const { dtype, shape, data_offsets: offsets } = raw;
   if (dtype === undefined) throw new Error(`${where}: missing 'dtype'`);
   if (!isSafetensorsDtype(dtype)) {
     throw new Error(
-      `${where}: unknown dtype ${describe(dtype)}, expected one of ${Object.keys(DTYPE_BYTES).join(", ")}`,
+      `${where}: unknown dtype ${jsonPreview(dtype)}, expected one of ${Object.keys(DTYPE_BYTES).join(", ")}`,
     );
   }
   if (!Array.isArray(shape)) {
-    throw new Error(`${where}: 'shape' must be an array of integers, got ${describe(shape)}`);
+    throw new Error(`${where}: 'shape' must be an array of integers, got ${jsonPreview(shape)}`);
   }
   let elementCount = 1;
   for (const dim of shape) {
     if (typeof dim !== "number" || !Number.isSafeInteger(dim) || dim < 0) {
       throw new Error(
-        `${where}: shape ${describe(shape)} has a dimension that is not a non-negative integer`,
+        `${where}: shape ${jsonPreview(shape)} has a dimension that is not a non-negative integer`,
       );
     }
     elementCount *= dim;
   }
   if (!Number.isSafeInteger(elementCount)) {
-    throw new Error(`${where}: shape ${describe(shape)} is absurdly large`);
+    throw new Error(`${where}: shape ${jsonPreview(shape)} is absurdly large`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2) {
-    throw new Error(`${where}: 'data_offsets' must be [begin, end], got ${describe(offsets)}`);
+    throw new Error(`${where}: 'data_offsets' must be [begin, end], got ${jsonPreview(offsets)}`);
   }
   const [begin, end] = offsets as unknown[];
   if (typeof begin !== "number" || typeof end !== "number" || !isOffset(begin) || !isOffset(end)) {
-    throw new Error(`${where}: data_offsets ${describe(offsets)} must be non-negative integers`);
+    throw new Error(`${where}: data_offsets ${jsonPreview(offsets)} must be non-negative integers`);
   }
   if (begin > end) throw new Error(`${where}: data_offsets [${begin}, ${end}] has begin > end`);
   if (end > dataLength) {
@@ -159,14 +160,4 @@ function rejectOverlaps(tensors: Map<string, TensorEntry>, fileName: string): vo
 
 function isOffset(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Short, bounded rendering of a JSON value for error messages. */
-export function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

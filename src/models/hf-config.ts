@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "./config.js";
 import { JsonFields } from "../io/json-fields.js";
 import { parseJsonText } from "../io/json-text.js";
-import { describe, isPlainObject } from "../io/safetensors-header.js";
+import { jsonPreview, isPlainObject } from "../io/json-values.js";
 
 export const CONFIG_FILE_NAME = "config.json";
 const SUPPORTED_MODEL_TYPES = ["gpt2", "gptj", "llama", "mistral"] as const;
@@ -28,7 +28,7 @@ export function readModelConfig(dir: string): ModelConfig {
 export function parseModelConfig(json: unknown, sourceName: string): ModelConfig {
   const parsed = typeof json === "string" ? parseJsonText(json, sourceName) : json;
   if (!isPlainObject(parsed)) {
-    throw new Error(`${sourceName}: expected a JSON object, got ${describe(parsed)}`);
+    throw new Error(`${sourceName}: expected a JSON object, got ${jsonPreview(parsed)}`);
   }
   const fields = new JsonFields(parsed, sourceName);
   const modelType = fields.oneOf("model_type", SUPPORTED_MODEL_TYPES);
@@ -138,7 +138,7 @@ function parseRopeScaling(fields: JsonFields): RopeScaling | null {
   const raw = fields.raw("rope_scaling");
   if (raw === undefined || raw === null) return null;
   if (!isPlainObject(raw)) {
-    throw fields.error("rope_scaling", `must be null or an object, got ${describe(raw)}`);
+    throw fields.error("rope_scaling", `must be null or an object, got ${jsonPreview(raw)}`);
   }
   const scaling = new JsonFields(raw, `${fields.source}: rope_scaling`);
   const type = scaling.has("rope_type") ? scaling.string("rope_type") : scaling.string("type");
@@ -190,7 +190,7 @@ function tokenIds(fields: JsonFields): { bosTokenId?: number; eosTokenId?: numbe
     if (raw === undefined || raw === null) continue;
     const first = Array.isArray(raw) ? raw[0] : raw;
     if (typeof first !== "number" || !Number.isSafeInteger(first) || first < 0) {
-      throw fields.error(key, `must be a non-negative integer or a list of them, got ${describe(raw)}`);
+      throw fields.error(key, `must be a non-negative integer or a list of them, got ${jsonPreview(raw)}`);
     }
     ids[target] = first;
   }

@@ -3,6 +3,7 @@
 // every error names the file and the field at fault.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { isPlainObject } from "../io/json-values.js";
 
 /** The parsed files of one tokenizer folder, checked enough for @huggingface/tokenizers to load them. */
 export interface TokenizerFiles {
@@ -22,10 +23,6 @@ export interface TokenizerJson {
 
 export const TOKENIZER_JSON = "tokenizer.json";
 export const TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 async function readJsonFile(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8");

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { CounterFactRecord } from "./record.js";
 import { parseJsonText } from "../../io/json-text.js";
+import { describeValue, isPlainObject } from "../../io/json-values.js";
 import { placeholderOffset } from "../../tokenizers/prompt-template.js";
 
 const PROMPT_LISTS = [
@@ -13,30 +14,17 @@ const PROMPT_LISTS = [
   "generation_prompts",
 ] as const;
 
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === "object") return "an object";
-  const text = JSON.stringify(value);
-  return `${typeof value} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Checks one record; `where` prefixes errors (source and record index). */
 function validateRecord(value: unknown, where: string): CounterFactRecord {
-  if (!isObject(value)) throw new Error(`${where}: expected an object, got ${describe(value)}`);
+  if (!isPlainObject(value)) throw new Error(`${where}: expected an object, got ${describeValue(value)}`);
   const caseId = value.case_id;
   const at = Number.isSafeInteger(caseId) ? `${where} (case_id ${caseId})` : where;
   const fail = (field: string, expected: string, got: unknown): never => {
-    throw new Error(`${at}: field "${field}" must be ${expected}, got ${describe(got)}`);
+    throw new Error(`${at}: field "${field}" must be ${expected}, got ${describeValue(got)}`);
   };
   if (!Number.isSafeInteger(caseId) || (caseId as number) < 0) fail("case_id", "an integer ≥ 0", caseId);
   const rewrite = value.requested_rewrite;
-  if (!isObject(rewrite)) return fail("requested_rewrite", "an object", rewrite);
+  if (!isPlainObject(rewrite)) return fail("requested_rewrite", "an object", rewrite);
   const text = (field: string, v: unknown): string =>
     typeof v === "string" && v.length > 0 ? v : fail(field, "a non-empty string", v);
   const prompt = text("requested_rewrite.prompt", rewrite.prompt);
@@ -47,7 +35,7 @@ function validateRecord(value: unknown, where: string): CounterFactRecord {
   }
   const target = (name: "target_new" | "target_true") => {
     const t = rewrite[name];
-    if (!isObject(t)) return fail(`requested_rewrite.${name}`, 'an object {"str", "id"}', t);
+    if (!isPlainObject(t)) return fail(`requested_rewrite.${name}`, 'an object {"str", "id"}', t);
     const id = typeof t.id === "number" ? String(t.id) : t.id;
     return {
       str: text(`requested_rewrite.${name}.str`, t.str),
@@ -86,7 +74,7 @@ function validateRecord(value: unknown, where: string): CounterFactRecord {
 /** Validates parsed JSON as an array of CounterFact records with distinct case ids. */
 export function parseCounterfactRecords(json: unknown, source = "counterfact records"): CounterFactRecord[] {
   if (!Array.isArray(json))
-    throw new Error(`${source}: expected a JSON array of CounterFact records, got ${describe(json)}`);
+    throw new Error(`${source}: expected a JSON array of CounterFact records, got ${describeValue(json)}`);
   const seen = new Map<number, number>();
   return json.map((value, index) => {
     const record = validateRecord(value, `${source}: record ${index}`);

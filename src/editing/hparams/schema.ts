@@ -3,6 +3,7 @@
 // integer-ness, the per-method rules (ROME edits one layer; BLUE — Li et al., arXiv 2502.03748 —
 // updates the first and last of ≥ 2 layers and applies to MEMIT, PMET and AlphaEdit), typo
 // protection for unknown fields, and the methods' published defaults for fields left out.
+import { jsonPreview } from "../../io/json-values.js";
 import { defaultReason, INFORMATIONAL_FIELDS, methodDefaults } from "./defaults.js";
 import { EDIT_METHODS, type EditHparams, type EditMethod } from "./types.js";
 
@@ -75,12 +76,6 @@ const REQUIRED: Record<EditMethod, (keyof EditHparams)[]> = {
 /** Informational fields whose only accepted value is the one that changes nothing. */
 const NEUTRAL_VALUES: Record<string, unknown> = { layer_selection: "all", edit_layer: -1 };
 
-/** `got` part of a message: the JSON spelling, so "0.5" (a string) and 0.5 read differently. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 /** Edit distance, to suggest the field a typo meant. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -109,13 +104,13 @@ function methodProblems(method: EditMethod, h: EditHparams): string[] {
   const problems: string[] = [];
   if (method === "rome" && h.layers.length !== 1)
     problems.push(
-      `field "layers" must list exactly one layer for rome (a rank-one edit), got ${shown(h.layers)}`,
+      `field "layers" must list exactly one layer for rome (a rank-one edit), got ${jsonPreview(h.layers)}`,
     );
   if (h.blue && method === "rome")
     problems.push('field "blue" must be false for rome: BLUE applies to memit, pmet and alphaedit');
   if (h.blue && method !== "rome" && h.layers.length < 2)
     problems.push(
-      `field "layers" must list at least 2 layers when "blue" is true (BLUE updates the first and the last), got ${shown(h.layers)}`,
+      `field "layers" must list at least 2 layers when "blue" is true (BLUE updates the first and the last), got ${jsonPreview(h.layers)}`,
     );
   if (method !== "rome" && !h.mom2_adjustment)
     problems.push(
@@ -135,19 +130,21 @@ function fail(source: string, problems: string[]): never {
  */
 export function parseHparams(method: EditMethod, json: unknown, source: string): EditHparams {
   if (!EDIT_METHODS.includes(method))
-    fail(source, [`unknown editing method ${shown(method)}; expected one of ${EDIT_METHODS.join(", ")}`]);
+    fail(source, [
+      `unknown editing method ${jsonPreview(method)}; expected one of ${EDIT_METHODS.join(", ")}`,
+    ]);
   if (typeof json !== "object" || json === null || Array.isArray(json))
-    fail(source, [`hyperparameters must be a JSON object, got ${shown(json)}`]);
+    fail(source, [`hyperparameters must be a JSON object, got ${jsonPreview(json)}`]);
   const record = json as Record<string, unknown>;
   const problems: string[] = [];
   for (const [key, value] of Object.entries(record)) {
     if (key in RULES) {
       const rule = RULES[key as keyof EditHparams];
-      if (!rule.ok(value)) problems.push(`field "${key}" must be ${rule.expect}, got ${shown(value)}`);
+      if (!rule.ok(value)) problems.push(`field "${key}" must be ${rule.expect}, got ${jsonPreview(value)}`);
     } else if (key in NEUTRAL_VALUES) {
       if (value !== NEUTRAL_VALUES[key])
         problems.push(
-          `field "${key}" is only accepted as ${shown(NEUTRAL_VALUES[key])} (locedit does not implement other values), got ${shown(value)}`,
+          `field "${key}" is only accepted as ${jsonPreview(NEUTRAL_VALUES[key])} (locedit does not implement other values), got ${jsonPreview(value)}`,
         );
     } else if (!INFORMATIONAL_FIELDS.includes(key)) {
       problems.push(unknownFieldProblem(key));

@@ -5,17 +5,10 @@
 // space as kmeng01/memit's memit_main does (`" " + target_new["str"]` when it lacks one).
 import { readFileSync } from "node:fs";
 import { parseJsonText } from "../../io/json-text.js";
+import { isPlainObject, jsonPreview } from "../../io/json-values.js";
 import type { EditRequest } from "./types.js";
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
 
 /** Fields of the flat form whose near-misses ("target", "targetnew", "target-true") are errors. */
 const TARGET_FIELDS = ["target_new", "targetNew", "target_true", "targetTrue"];
@@ -28,39 +21,41 @@ export function promptTemplate(prompt: string, subject: string, field = "prompt"
   const placeholders = prompt.split("{}").length - 1;
   if (placeholders > 1)
     throw new Error(
-      `field "${field}" has ${placeholders} "{}" placeholders; exactly one marks the subject: ${shown(prompt)}`,
+      `field "${field}" has ${placeholders} "{}" placeholders; exactly one marks the subject: ${jsonPreview(prompt)}`,
     );
   let template = prompt;
   if (placeholders === 0) {
     const at = prompt.indexOf(subject);
     if (at < 0)
       throw new Error(
-        `field "${field}" contains neither "{}" nor the subject ${shown(subject)}: ${shown(prompt)}`,
+        `field "${field}" contains neither "{}" nor the subject ${jsonPreview(subject)}: ${jsonPreview(prompt)}`,
       );
     template = prompt.slice(0, at) + "{}" + prompt.slice(at + subject.length);
   }
   // The reference fills templates with str.format: any other brace would break or be eaten.
   if (/[{}]/.test(template.replace("{}", "")))
-    throw new Error(`field "${field}" may contain braces only as the one "{}" placeholder: ${shown(prompt)}`);
+    throw new Error(
+      `field "${field}" may contain braces only as the one "{}" placeholder: ${jsonPreview(prompt)}`,
+    );
   return template;
 }
 
 /** `target` with a leading space, as the model should read it (" Paris"); throws if blank. */
 export function normalizeTarget(target: string, field: string): string {
   if (target.trim() === "")
-    throw new Error(`field "${field}" must be a non-empty string, got ${shown(target)}`);
+    throw new Error(`field "${field}" must be a non-empty string, got ${jsonPreview(target)}`);
   return /^\s/.test(target) ? target : ` ${target}`;
 }
 
 function text(value: unknown, field: string): string {
   if (typeof value !== "string" || value.trim() === "")
-    throw new Error(`field "${field}" must be a non-empty string, got ${shown(value)}`);
+    throw new Error(`field "${field}" must be a non-empty string, got ${jsonPreview(value)}`);
   return value;
 }
 
 /** A target given as a string or as CounterFact's {str, id}. */
 function targetText(value: unknown, field: string): { text: string; field: string } {
-  if (isObject(value)) return { text: text(value.str, `${field}.str`), field: `${field}.str` };
+  if (isPlainObject(value)) return { text: text(value.str, `${field}.str`), field: `${field}.str` };
   return { text: text(value, field), field };
 }
 
@@ -70,20 +65,22 @@ function eitherSpelling(record: Json, snake: string, camel: string, prefix: stri
   const b = record[camel];
   if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b))
     throw new Error(
-      `fields "${prefix}${snake}" and "${prefix}${camel}" disagree: ${shown(a)} vs ${shown(b)}`,
+      `fields "${prefix}${snake}" and "${prefix}${camel}" disagree: ${jsonPreview(a)} vs ${jsonPreview(b)}`,
     );
   return a !== undefined ? [a, snake] : [b, camel];
 }
 
 /** Parses one record (CounterFact or flat). Errors are prefixed by the caller with the record's label. */
 function parseRecord(value: unknown, index: number): EditRequest {
-  if (!isObject(value))
+  if (!isPlainObject(value))
     throw new Error(
-      `must be a JSON object (a CounterFact record or {prompt, subject, target_new}), got ${shown(value)}`,
+      `must be a JSON object (a CounterFact record or {prompt, subject, target_new}), got ${jsonPreview(value)}`,
     );
   const counterfact = value.requested_rewrite !== undefined;
-  if (counterfact && !isObject(value.requested_rewrite))
-    throw new Error(`field "requested_rewrite" must be an object, got ${shown(value.requested_rewrite)}`);
+  if (counterfact && !isPlainObject(value.requested_rewrite))
+    throw new Error(
+      `field "requested_rewrite" must be an object, got ${jsonPreview(value.requested_rewrite)}`,
+    );
   const fields = counterfact ? (value.requested_rewrite as Json) : value;
   const prefix = counterfact ? "requested_rewrite." : "";
   if (!counterfact)
@@ -96,7 +93,7 @@ function parseRecord(value: unknown, index: number): EditRequest {
   const subject = text(fields.subject, `${prefix}subject`);
   if (subject.trim() !== subject)
     throw new Error(
-      `field "${prefix}subject" must not start or end with whitespace (the template supplies the spacing): ${shown(subject)}`,
+      `field "${prefix}subject" must not start or end with whitespace (the template supplies the spacing): ${jsonPreview(subject)}`,
     );
   const prompt = promptTemplate(text(fields.prompt, `${prefix}prompt`), subject, `${prefix}prompt`);
   const [rawNew, newName] = eitherSpelling(fields, "target_new", "targetNew", prefix);
@@ -114,13 +111,13 @@ function parseRecord(value: unknown, index: number): EditRequest {
     request.targetTrue = normalizeTarget(targetTrue.text, targetTrue.field);
     if (request.targetTrue === request.targetNew)
       throw new Error(
-        `field "${targetNew.field}" equals "${targetTrue.field}" (${shown(request.targetNew)}): nothing to edit`,
+        `field "${targetNew.field}" equals "${targetTrue.field}" (${jsonPreview(request.targetNew)}): nothing to edit`,
       );
   }
   const id = value.case_id ?? value.id;
   if (id !== undefined && typeof id !== "string" && typeof id !== "number")
     throw new Error(
-      `field "${value.case_id !== undefined ? "case_id" : "id"}" must be a number or a string, got ${shown(id)}`,
+      `field "${value.case_id !== undefined ? "case_id" : "id"}" must be a number or a string, got ${jsonPreview(id)}`,
     );
   request.id = id ?? index;
   return request;
@@ -128,8 +125,8 @@ function parseRecord(value: unknown, index: number): EditRequest {
 
 /** `<source>: record <i> (case_id <c>)`, the prefix of a record's errors. */
 function recordLabel(source: string, value: unknown, index: number, where = `record ${index}`): string {
-  const caseId = isObject(value) ? (value.case_id ?? value.id) : undefined;
-  return `${source}: ${where}${caseId === undefined ? "" : ` (${isObject(value) && value.case_id !== undefined ? "case_id" : "id"} ${shown(caseId)})`}`;
+  const caseId = isPlainObject(value) ? (value.case_id ?? value.id) : undefined;
+  return `${source}: ${where}${caseId === undefined ? "" : ` (${isPlainObject(value) && value.case_id !== undefined ? "case_id" : "id"} ${jsonPreview(caseId)})`}`;
 }
 
 function parseLabelled(value: unknown, index: number, label: string): EditRequest {
