@@ -1,6 +1,7 @@
 // The edit surface of one layer (ARCHITECTURE.md §2): the MLP output projection W_out (whose input
 // is the key k of ROME/MEMIT) and the attention output projection (PMET), by canonical parameter
-// name, whatever the architecture calls them. Editing code names layers, never module paths.
+// name, whatever the architecture calls them (its ArchitectureNames record, in <arch>/weights.ts).
+// Editing code names layers, never module paths.
 import type { CausalLM } from "./causal-lm.js";
 
 export interface LinearNames {
@@ -22,29 +23,21 @@ export interface EditSurface {
   hiddenDim: number;
 }
 
-function prefixes(model: CausalLM, layer: number): { mlp: string; attn: string } {
-  switch (model.config.arch) {
-    case "gpt2":
-      return { mlp: `h.${layer}.mlp.c_proj`, attn: `h.${layer}.attn.c_proj` };
-    case "gptj":
-      return { mlp: `transformer.h.${layer}.mlp.fc_out`, attn: `transformer.h.${layer}.attn.out_proj` };
-    case "llama":
-      return { mlp: `model.layers.${layer}.mlp.down_proj`, attn: `model.layers.${layer}.self_attn.o_proj` };
-  }
-}
-
 /** The edit surface of `layer`; throws naming the layer when it is outside the model. */
 export function editSurface(model: CausalLM, layer: number): EditSurface {
   const L = model.numLayers;
   if (!Number.isInteger(layer) || layer < 0 || layer >= L)
     throw new Error(`layer ${layer} is not a layer of this ${model.config.arch} model (0 … ${L - 1})`);
-  const p = prefixes(model, layer);
-  const linear = (prefix: string): LinearNames => ({
-    weight: `${prefix}.weight`,
-    bias: model.params.has(`${prefix}.bias`) ? `${prefix}.bias` : null,
-  });
-  const mlpOut = linear(p.mlp);
+  const { names } = model.arch;
+  const linear = (module: string): LinearNames => {
+    const prefix = names.layerPrefix(layer) + module;
+    return {
+      weight: `${prefix}.weight`,
+      bias: model.params.has(`${prefix}.bias`) ? `${prefix}.bias` : null,
+    };
+  };
+  const mlpOut = linear(names.editSurface.mlpOut);
   const hiddenDim = model.config.hiddenSize;
   const keyDim = model.param(mlpOut.weight).length / hiddenDim;
-  return { layer, mlpOut, attnOut: linear(p.attn), keyDim, hiddenDim };
+  return { layer, mlpOut, attnOut: linear(names.editSurface.attnOut), keyDim, hiddenDim };
 }

@@ -27,3 +27,23 @@ export function transpose2d(data: Float32Array, rows: number, cols: number): Flo
   }
   return out;
 }
+
+/**
+ * One record per architecture (in its weights.ts) naming its parameters: the prefix of a layer's
+ * tensors, the embeddings, final norm and LM head, and the modules of the edit surface
+ * (ARCHITECTURE.md §2) relative to the layer prefix. Specs, blocks and editSurface all read it.
+ */
+export interface ArchitectureNames {
+  /** prefix of layer `layer`'s tensors, e.g. "h.3." (GPT-2) */
+  layerPrefix(layer: number): string;
+  embedding: { tokens: string; positions: string | null };
+  finalNorm: { weight: string; bias: string | null };
+  lmHead: { weight: string; bias: string | null };
+  /** edit-surface modules, relative to the layer prefix (each has `.weight`, maybe `.bias`) */
+  editSurface: {
+    /** the MLP output projection W_out, whose input is the key k: [d_model, d_ff] */
+    mlpOut: string;
+    /** the attention output projection (PMET): [d_model, d_model] */
+    attnOut: string;
+  };
+}

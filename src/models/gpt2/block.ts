@@ -2,6 +2,7 @@
 //   r = x + attn(ln_1(x));  out = r + mlp(ln_2(r))
 // with a fused c_attn projection (split here into q/k/v views) and a GELU (tanh) MLP.
 import type { Gpt2Config } from "../config.js";
+import { GPT2_NAMES } from "./weights.js";
 import { layerNormBackward, layerNormForward } from "../layers/layernorm.js";
 import { mlpBackward, mlpForward, type GeluMlpWeights, type MlpSaved } from "../layers/mlp.js";
 import type { KVCache } from "../kv-cache.js";
@@ -67,7 +68,7 @@ export class Gpt2Block implements Block {
     private readonly config: Gpt2Config,
     private readonly params: ParamLookup,
   ) {
-    this.p = (suffix) => `h.${layer}.${suffix}`;
+    this.p = (suffix) => GPT2_NAMES.layerPrefix(layer) + suffix;
     const C = config.hiddenSize;
     this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
   }
@@ -78,8 +79,8 @@ export class Gpt2Block implements Block {
       get(p("attn.c_attn.weight")),
       get(p("attn.c_attn.bias")),
       this.dims.C,
-      get(p("attn.c_proj.weight")),
-      get(p("attn.c_proj.bias")),
+      get(p(`${GPT2_NAMES.editSurface.attnOut}.weight`)),
+      get(p(`${GPT2_NAMES.editSurface.attnOut}.bias`)),
     );
   }
 
@@ -89,8 +90,8 @@ export class Gpt2Block implements Block {
       kind: "gelu",
       fcIn: get(p("mlp.c_fc.weight")),
       fcInBias: get(p("mlp.c_fc.bias")),
-      fcOut: get(p("mlp.c_proj.weight")),
-      fcOutBias: get(p("mlp.c_proj.bias")),
+      fcOut: get(p(`${GPT2_NAMES.editSurface.mlpOut}.weight`)),
+      fcOutBias: get(p(`${GPT2_NAMES.editSurface.mlpOut}.bias`)),
     };
   }
 

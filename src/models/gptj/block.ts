@@ -2,6 +2,7 @@
 //   h = ln_1(x);  out = x + attn(h) + mlp(h)
 // attention without biases, rotary on the first rotary_dim dims of each head (interleaved pairs).
 import type { GptjConfig } from "../config.js";
+import { GPTJ_NAMES } from "./weights.js";
 import { layerNormBackward, layerNormForward } from "../layers/layernorm.js";
 import { mlpBackward, mlpForward, type GeluMlpWeights, type MlpSaved } from "../layers/mlp.js";
 import { RopeTable } from "../layers/rope.js";
@@ -43,7 +44,7 @@ export class GptjBlock implements Block {
     private readonly params: ParamLookup,
     private readonly rope: RopeTable,
   ) {
-    this.p = (suffix) => `transformer.h.${layer}.${suffix}`;
+    this.p = (suffix) => GPTJ_NAMES.layerPrefix(layer) + suffix;
     const C = config.hiddenSize;
     this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
   }
@@ -54,7 +55,7 @@ export class GptjBlock implements Block {
       q: get(p("attn.q_proj.weight")),
       k: get(p("attn.k_proj.weight")),
       v: get(p("attn.v_proj.weight")),
-      o: get(p("attn.out_proj.weight")),
+      o: get(p(`${GPTJ_NAMES.editSurface.attnOut}.weight`)),
       qBias: null,
       kBias: null,
       vBias: null,
@@ -68,8 +69,8 @@ export class GptjBlock implements Block {
       kind: "gelu",
       fcIn: get(p("mlp.fc_in.weight")),
       fcInBias: get(p("mlp.fc_in.bias")),
-      fcOut: get(p("mlp.fc_out.weight")),
-      fcOutBias: get(p("mlp.fc_out.bias")),
+      fcOut: get(p(`${GPTJ_NAMES.editSurface.mlpOut}.weight`)),
+      fcOutBias: get(p(`${GPTJ_NAMES.editSurface.mlpOut}.bias`)),
     };
   }
 

@@ -2,6 +2,7 @@
 //   r = x + attn(rms_1(x));  out = r + mlp(rms_2(r))
 // rotate-half rotary on whole heads, grouped-query attention, SwiGLU MLP.
 import type { LlamaConfig } from "../config.js";
+import { LLAMA_NAMES } from "./weights.js";
 import { mlpBackward, mlpForward, type GluMlpWeights, type MlpSaved } from "../layers/mlp.js";
 import { rmsNormBackward, rmsNormForward } from "../layers/rmsnorm.js";
 import { RopeTable } from "../layers/rope.js";
@@ -45,7 +46,7 @@ export class LlamaBlock implements Block {
     private readonly params: ParamLookup,
     private readonly rope: RopeTable,
   ) {
-    this.p = (suffix) => `model.layers.${layer}.${suffix}`;
+    this.p = (suffix) => LLAMA_NAMES.layerPrefix(layer) + suffix;
     this.dims = {
       C: config.hiddenSize,
       NH: config.numHeads,
@@ -56,30 +57,32 @@ export class LlamaBlock implements Block {
 
   private attentionWeights(get: ParamLookup): AttentionWeights {
     const p = this.p;
-    const bias = (name: string) => (this.config.attentionBias ? get(p(`self_attn.${name}.bias`)) : null);
+    const { attnOut } = LLAMA_NAMES.editSurface;
+    const bias = (module: string) => (this.config.attentionBias ? get(p(`${module}.bias`)) : null);
     return {
       q: get(p("self_attn.q_proj.weight")),
       k: get(p("self_attn.k_proj.weight")),
       v: get(p("self_attn.v_proj.weight")),
-      o: get(p("self_attn.o_proj.weight")),
-      qBias: bias("q_proj"),
-      kBias: bias("k_proj"),
-      vBias: bias("v_proj"),
-      oBias: bias("o_proj"),
+      o: get(p(`${attnOut}.weight`)),
+      qBias: bias("self_attn.q_proj"),
+      kBias: bias("self_attn.k_proj"),
+      vBias: bias("self_attn.v_proj"),
+      oBias: bias(attnOut),
     };
   }
 
   private mlpWeights(get: ParamLookup): GluMlpWeights {
     const p = this.p;
-    const bias = (name: string) => (this.config.mlpBias ? get(p(`mlp.${name}.bias`)) : null);
+    const { mlpOut } = LLAMA_NAMES.editSurface;
+    const bias = (module: string) => (this.config.mlpBias ? get(p(`${module}.bias`)) : null);
     return {
       kind: "swiglu",
       gate: get(p("mlp.gate_proj.weight")),
       up: get(p("mlp.up_proj.weight")),
-      down: get(p("mlp.down_proj.weight")),
-      gateBias: bias("gate_proj"),
-      upBias: bias("up_proj"),
-      downBias: bias("down_proj"),
+      down: get(p(`${mlpOut}.weight`)),
+      gateBias: bias("mlp.gate_proj"),
+      upBias: bias("mlp.up_proj"),
+      downBias: bias(mlpOut),
     };
   }
 

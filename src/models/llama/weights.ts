@@ -1,15 +1,23 @@
 // Llama parameter layout (HF LlamaForCausalLM); all linear weights are already [out, in].
 import type { LlamaConfig } from "../config.js";
-import type { ParamSpec } from "../param-spec.js";
+import type { ArchitectureNames, ParamSpec } from "../param-spec.js";
+
+export const LLAMA_NAMES: ArchitectureNames = {
+  layerPrefix: (layer) => `model.layers.${layer}.`,
+  embedding: { tokens: "model.embed_tokens.weight", positions: null },
+  finalNorm: { weight: "model.norm.weight", bias: null },
+  lmHead: { weight: "lm_head.weight", bias: null },
+  editSurface: { mlpOut: "mlp.down_proj", attnOut: "self_attn.o_proj" },
+};
 
 export function llamaParamSpecs(config: LlamaConfig): ParamSpec[] {
   const C = config.hiddenSize;
   const F = config.intermediateSize;
   const Q = config.numHeads * config.headDim;
   const KV = config.numKeyValueHeads * config.headDim;
-  const specs: ParamSpec[] = [{ name: "model.embed_tokens.weight", shape: [config.vocabSize, C] }];
+  const specs: ParamSpec[] = [{ name: LLAMA_NAMES.embedding.tokens, shape: [config.vocabSize, C] }];
   for (let i = 0; i < config.numLayers; i++) {
-    const p = `model.layers.${i}.`;
+    const p = LLAMA_NAMES.layerPrefix(i);
     const linear = (name: string, out: number, inp: number, bias: boolean) => {
       specs.push({ name: `${p}${name}.weight`, shape: [out, inp] });
       if (bias) specs.push({ name: `${p}${name}.bias`, shape: [out] });
@@ -18,17 +26,17 @@ export function llamaParamSpecs(config: LlamaConfig): ParamSpec[] {
     linear("self_attn.q_proj", Q, C, config.attentionBias);
     linear("self_attn.k_proj", KV, C, config.attentionBias);
     linear("self_attn.v_proj", KV, C, config.attentionBias);
-    linear("self_attn.o_proj", C, Q, config.attentionBias);
+    linear(LLAMA_NAMES.editSurface.attnOut, C, Q, config.attentionBias);
     specs.push({ name: p + "post_attention_layernorm.weight", shape: [C] });
     linear("mlp.gate_proj", F, C, config.mlpBias);
     linear("mlp.up_proj", F, C, config.mlpBias);
-    linear("mlp.down_proj", C, F, config.mlpBias);
+    linear(LLAMA_NAMES.editSurface.mlpOut, C, F, config.mlpBias);
   }
-  specs.push({ name: "model.norm.weight", shape: [C] });
+  specs.push({ name: LLAMA_NAMES.finalNorm.weight, shape: [C] });
   specs.push({
-    name: "lm_head.weight",
+    name: LLAMA_NAMES.lmHead.weight,
     shape: [config.vocabSize, C],
-    ...(config.tieWordEmbeddings ? { tiedTo: "model.embed_tokens.weight" } : {}),
+    ...(config.tieWordEmbeddings ? { tiedTo: LLAMA_NAMES.embedding.tokens } : {}),
   });
   return specs;
 }
