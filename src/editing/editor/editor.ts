@@ -6,7 +6,6 @@
 //   const log = await editor.edit([{ prompt: "{} was born in", subject: "Ada", targetNew: " Paris" }]);
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { nullSpaceProjector } from "../../linalg/index.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { loadModel } from "../../models/load.js";
 import { saveModel, type SaveOptions } from "../../models/save.js";
@@ -19,6 +18,7 @@ import { checkHparamsAgainstModel } from "../hparams/model-check.js";
 import { parseHparams } from "../hparams/schema.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
 import { METHODS } from "../methods/index.js";
+import { AlphaEditState } from "../methods/alphaedit/state.js";
 import { boundaryLayers } from "../methods/blue/boundary-update.js";
 import { sampleContextTemplates } from "../prepare/context-templates.js";
 import { checkPrepared } from "../prepare/prepared-request.js";
@@ -63,8 +63,8 @@ export class Editor {
   readonly history: EditLog[] = [];
   private readonly statistics: LayerStatistics | null;
   private templates: string[][] | null;
-  private readonly projectors = new Map<number, Float64Array>();
-  private readonly keyGrams = new Map<number, Float64Array>();
+  /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
+  private readonly alphaEdit: AlphaEditState | null;
   private lambdaDerived = false;
 
   private constructor(
@@ -77,6 +77,10 @@ export class Editor {
     this.snapshot = new WeightSnapshot(model);
     this.templates = options.contextTemplates ?? null;
     this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
+    this.alphaEdit =
+      resolved.method === "alphaedit"
+        ? new AlphaEditState((layer) => this.covariance(layer), resolved.hparams.nullspace_threshold)
+        : null;
     if (!this.statistics && !options.covariance)
       throw new Error(
         "Editor: give `stats` (a statistics folder, and a corpus to compute missing ones) or `covariance`",
@@ -135,8 +139,12 @@ export class Editor {
         model: this.model,
         hparams: this.hparams,
         covariance: (layer) => this.covariance(layer),
-        projector: (layer) => this.projector(layer),
-        cachedKeyGram: (layer) => this.keyGramOf(layer),
+        ...(this.alphaEdit
+          ? {
+              projector: (layer: number) => this.alphaEdit!.projector(layer),
+              cachedKeyGram: (layer: number) => this.alphaEdit!.cachedKeyGram(layer),
+            }
+          : {}),
         onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),
       },
       prepared,
@@ -145,10 +153,7 @@ export class Editor {
     const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.param(u.weight))]));
     progress?.({ stage: "apply" });
     applyDeltas(this.model, result.updates, this.snapshot);
-    for (const [layer, gram] of result.keyGramUpdates ?? []) {
-      const acc = this.keyGramOf(layer);
-      for (let i = 0; i < acc.length; i++) acc[i] += gram[i];
-    }
+    this.alphaEdit?.absorb(result);
     const applySeconds = (performance.now() - applyStart) / 1000;
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
@@ -176,7 +181,7 @@ export class Editor {
   /** Puts back the original weights bit for bit and forgets the batches (AlphaEdit's cache_c too). */
   restore(): void {
     this.snapshot.restore();
-    this.keyGrams.clear();
+    this.alphaEdit?.reset();
     this.history.length = 0;
   }
 
@@ -222,27 +227,6 @@ export class Editor {
 
   private covariance(layer: number): Float64Array {
     return this.options.covariance ? this.options.covariance(layer) : this.statistics!.covariance(layer);
-  }
-
-  private projector(layer: number): Float64Array {
-    let p = this.projectors.get(layer);
-    if (!p) {
-      const c = this.covariance(layer);
-      const F = Math.round(Math.sqrt(c.length));
-      p = nullSpaceProjector({ data: c, shape: [F, F] }, this.hparams.nullspace_threshold).data;
-      this.projectors.set(layer, p);
-    }
-    return p;
-  }
-
-  private keyGramOf(layer: number): Float64Array {
-    let g = this.keyGrams.get(layer);
-    if (!g) {
-      const c = this.covariance(layer);
-      g = new Float64Array(c.length);
-      this.keyGrams.set(layer, g);
-    }
-    return g;
   }
 
   /** Derived defaults: λ from the first batch's keys against tr C0 (deriveHparams' rule), fixed thereafter. */
