@@ -2,6 +2,7 @@
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
 import { UsageError } from "./args.js";
 import { demoCommand } from "./commands/demo.js";
+import { downloadCommand } from "./commands/download.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
 import { generateCommand } from "./commands/generate.js";
@@ -15,6 +16,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   generate: { run: generateCommand, about: "continue a prompt (greedy or seeded top-k)" },
   logprob: { run: logprobCommand, about: "log-probability of a target continuation" },
   inspect: { run: inspectCommand, about: "architecture, sizes and dtypes of a model folder" },
+  download: {
+    run: downloadCommand,
+    about: "fetch a model (config, tokenizer, safetensors) from the Hugging Face hub",
+  },
   edit: {
     run: editCommand,
     about: "edit facts with ROME, MEMIT, PMET or AlphaEdit (+BLUE); writes a new model folder",
