@@ -1,16 +1,19 @@
 #!/usr/bin/python3
-"""Golden reference data for locedit's GPT-2 / GPT-J / Llama forward and backward passes.
+"""Golden reference data for locedit's forward and backward passes: GPT-2, GPT-J, Llama, Qwen2,
+Qwen3, Mistral and GPT-NeoX (Pythia).
 
-An independent PyTorch re-implementation of Hugging Face's modeling_gpt2.py, modeling_gptj.py and
-modeling_llama.py (eager attention, inference mode: no dropout, no KV cache), written from their
+An independent PyTorch re-implementation of Hugging Face's modeling_gpt2.py, modeling_gptj.py,
+modeling_llama.py, modeling_qwen2.py, modeling_qwen3.py, modeling_mistral.py and
+modeling_gpt_neox.py (eager attention, inference mode: no dropout, no KV cache), written from their
 semantics, not copied. Run from the repository root:
 
     /usr/bin/python3 scripts/golden/make_model_goldens.py
 
 It writes test/fixtures/models/<name>/{config.json, model.safetensors, golden.json,
-golden.safetensors} for gpt2-tiny, gptj-tiny, llama-tiny, llama-tiny-tied-rope3 and llama-tiny-f16,
-and runs self-checks (padding invariance, GQA vs expanded heads, rotary vs complex rotation, batch
-independence, finite differences, safetensors round trip) that abort on failure. Output is
+golden.safetensors} for gpt2-tiny, gptj-tiny, llama-tiny, llama-tiny-tied-rope3, llama-tiny-f16,
+qwen2-tiny, qwen3-tiny, mistral-tiny, gpt-neox-tiny and gpt-neox-tiny-sequential, and runs
+self-checks (padding invariance, GQA vs expanded heads, rotary vs complex rotation, the sliding
+window, batch independence, finite differences, safetensors round trip) that abort on failure. Output is
 deterministic: running twice gives byte-identical files. See test/fixtures/models/README.md.
 
 Weights are random (seeded) and stored as float32 (F16 for llama-tiny-f16). Every golden value is
@@ -20,6 +23,7 @@ computed in float64 from those stored weights (upcast exactly) and cast to float
 import json
 import math
 import os
+import shutil
 import struct
 import sys
 
@@ -203,6 +207,157 @@ def llama_config(tied=False, rope3=False, dtype="float32"):
     return cfg
 
 
+# Llama-layout families: their configs differ from Llama's in the fields each modeling file reads.
+LLAMA_LIKE = ("llama", "qwen2", "qwen3", "mistral")
+
+# The newer fixtures double as runnable checkpoints for the CLI tests: their vocabulary and
+# bos/eos ids are those of the small test tokenizer, whose files are copied into each folder.
+TOKENIZER_DIR = os.path.join(ROOT, "test", "fixtures", "tokenizers", "llama3-tiny")
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
+
+
+def tokenizer_ids():
+    with open(os.path.join(TOKENIZER_DIR, "tokenizer.json"), encoding="utf-8") as f:
+        tok = json.load(f)
+    ids = list(tok["model"]["vocab"].values()) + [t["id"] for t in tok["added_tokens"]]
+    special = {t["content"]: t["id"] for t in tok["added_tokens"]}
+    return {
+        "vocab_size": max(ids) + 1,
+        "bos_token_id": special["<|begin_of_text|>"],
+        "eos_token_id": special["<|end_of_text|>"],
+    }
+
+
+def with_tokenizer(cfg):
+    """cfg with the test tokenizer's vocabulary size and bos/eos ids."""
+    return dict(cfg, **tokenizer_ids())
+
+
+def qwen2_config():
+    """Qwen2/Qwen2.5: q/k/v biases (no o_proj bias), tied embeddings as on the 0.5B-3B sizes."""
+    return {
+        "architectures": ["Qwen2ForCausalLM"],
+        "attention_dropout": 0.0,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "hidden_act": "silu",
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 48,
+        "max_position_embeddings": 128,
+        "max_window_layers": 3,
+        "model_type": "qwen2",
+        "num_attention_heads": 4,
+        "num_hidden_layers": 3,
+        "num_key_value_heads": 2,
+        "rms_norm_eps": 1e-06,
+        "rope_scaling": None,
+        "rope_theta": 1000000.0,
+        "sliding_window": 128,
+        "tie_word_embeddings": True,
+        "torch_dtype": "float32",
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "use_sliding_window": False,
+        "vocab_size": 101,
+    }
+
+
+def qwen3_config():
+    """Qwen3: per-head RMSNorm on q and k before RoPE, head_dim 16 != hidden_size / heads = 8."""
+    return {
+        "architectures": ["Qwen3ForCausalLM"],
+        "attention_bias": False,
+        "attention_dropout": 0.0,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "head_dim": 16,
+        "hidden_act": "silu",
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 48,
+        "max_position_embeddings": 128,
+        "max_window_layers": 3,
+        "model_type": "qwen3",
+        "num_attention_heads": 4,
+        "num_hidden_layers": 3,
+        "num_key_value_heads": 2,
+        "rms_norm_eps": 1e-06,
+        "rope_scaling": None,
+        "rope_theta": 1000000.0,
+        "sliding_window": None,
+        "tie_word_embeddings": True,
+        "torch_dtype": "float32",
+        "transformers_version": "4.51.0",
+        "use_cache": True,
+        "use_sliding_window": False,
+        "vocab_size": 101,
+    }
+
+
+def mistral_config():
+    """Mistral: Llama layout with a sliding attention window (64 tokens here; locedit refuses longer
+    sequences, and the golden batch's 7 tokens stay inside it)."""
+    return {
+        "architectures": ["MistralForCausalLM"],
+        "attention_dropout": 0.0,
+        "bos_token_id": 1,
+        "eos_token_id": 2,
+        "hidden_act": "silu",
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 48,
+        "max_position_embeddings": 128,
+        "model_type": "mistral",
+        "num_attention_heads": 4,
+        "num_hidden_layers": 3,
+        "num_key_value_heads": 2,
+        "rms_norm_eps": 1e-05,
+        "rope_theta": 10000.0,
+        "sliding_window": 64,
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "vocab_size": 101,
+    }
+
+
+def gpt_neox_config(parallel=True):
+    """GPT-NeoX / Pythia: fused head-interleaved qkv, rotary on 25 % of each head, exact GELU."""
+    return {
+        "architectures": ["GPTNeoXForCausalLM"],
+        "attention_bias": True,
+        "attention_dropout": 0.0,
+        "bos_token_id": 100,
+        "classifier_dropout": 0.1,
+        "eos_token_id": 100,
+        "hidden_act": "gelu",
+        "hidden_dropout": 0.0,
+        "hidden_size": 32,
+        "initializer_range": 0.02,
+        "intermediate_size": 64,
+        "layer_norm_eps": 1e-05,
+        "max_position_embeddings": 128,
+        "model_type": "gpt_neox",
+        "num_attention_heads": 2,
+        "num_hidden_layers": 3,
+        "rope_scaling": None,
+        "rotary_emb_base": 10000,
+        "rotary_pct": 0.25,
+        "tie_word_embeddings": False,
+        "torch_dtype": "float32",
+        "transformers_version": "4.44.2",
+        "use_cache": True,
+        "use_parallel_residual": parallel,
+        "vocab_size": 101,
+    }
+
+
+def head_dim(cfg):
+    return cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+
+
 # --------------------------------------------------------------------------------------------
 # random weights in HF names and layouts
 # --------------------------------------------------------------------------------------------
@@ -256,17 +411,45 @@ def param_specs(arch, cfg):
             ("lm_head.weight", (V, C), "mat"),
             ("lm_head.bias", (V,), "bias"),
         ]
+    elif arch == "gpt_neox":
+        C, V, L, F = cfg["hidden_size"], cfg["vocab_size"], cfg["num_hidden_layers"], cfg["intermediate_size"]
+        s += [("gpt_neox.embed_in.weight", (V, C), "mat")]
+        for i in range(L):
+            p = f"gpt_neox.layers.{i}."
+            s += [
+                (p + "input_layernorm.weight", (C,), "norm"),
+                (p + "input_layernorm.bias", (C,), "bias"),
+                (p + "post_attention_layernorm.weight", (C,), "norm"),
+                (p + "post_attention_layernorm.bias", (C,), "bias"),
+                (p + "attention.query_key_value.weight", (3 * C, C), "mat"),  # rows (head, q|k|v, d)
+                (p + "attention.query_key_value.bias", (3 * C,), "bias"),
+                (p + "attention.dense.weight", (C, C), "mat"),
+                (p + "attention.dense.bias", (C,), "bias"),
+                (p + "mlp.dense_h_to_4h.weight", (F, C), "mat"),
+                (p + "mlp.dense_h_to_4h.bias", (F,), "bias"),
+                (p + "mlp.dense_4h_to_h.weight", (C, F), "mat"),
+                (p + "mlp.dense_4h_to_h.bias", (C,), "bias"),
+            ]
+        s += [
+            ("gpt_neox.final_layer_norm.weight", (C,), "norm"),
+            ("gpt_neox.final_layer_norm.bias", (C,), "bias"),
+            ("embed_out.weight", (V, C), "mat"),
+        ]
     else:
         C, V, L = cfg["hidden_size"], cfg["vocab_size"], cfg["num_hidden_layers"]
-        H, KV, D, F = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"], cfg["intermediate_size"]
+        H, KV, D, F = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg), cfg["intermediate_size"]
+        qkv_bias = arch == "qwen2"
         s += [("model.embed_tokens.weight", (V, C), "mat")]
         for i in range(L):
             p = f"model.layers.{i}."
+            s += [(p + "input_layernorm.weight", (C,), "norm")]
+            for name, rows in (("q_proj", H * D), ("k_proj", KV * D), ("v_proj", KV * D)):
+                s += [(p + f"self_attn.{name}.weight", (rows, C), "mat")]
+                if qkv_bias:
+                    s += [(p + f"self_attn.{name}.bias", (rows,), "bias")]
+            if arch == "qwen3":
+                s += [(p + "self_attn.q_norm.weight", (D,), "norm"), (p + "self_attn.k_norm.weight", (D,), "norm")]
             s += [
-                (p + "input_layernorm.weight", (C,), "norm"),
-                (p + "self_attn.q_proj.weight", (H * D, C), "mat"),
-                (p + "self_attn.k_proj.weight", (KV * D, C), "mat"),
-                (p + "self_attn.v_proj.weight", (KV * D, C), "mat"),
                 (p + "self_attn.o_proj.weight", (C, H * D), "mat"),
                 (p + "post_attention_layernorm.weight", (C,), "norm"),
                 (p + "mlp.gate_proj.weight", (F, C), "mat"),
@@ -302,6 +485,11 @@ def file_tensors(arch, cfg, weights):
         mask = torch.tril(torch.ones(P, P, dtype=torch.float32)).view(1, 1, P, P)
         for i in range(cfg["n_layer"]):
             out[f"h.{i}.attn.bias"] = mask.clone()
+    if arch == "gpt_neox":  # buffers older Pythia checkpoints carry: not parameters
+        inv = neox_inv_freq(cfg).to(torch.float32)
+        for i in range(cfg["num_hidden_layers"]):
+            out[f"gpt_neox.layers.{i}.attention.rotary_emb.inv_freq"] = inv.clone()
+            out[f"gpt_neox.layers.{i}.attention.masked_bias"] = torch.tensor(-1e9, dtype=torch.float32)
     return out
 
 
@@ -365,7 +553,7 @@ def rotate_half(x):
 
 
 def llama_inv_freq(cfg):
-    D = cfg["head_dim"]
+    D = head_dim(cfg)
     base = cfg["rope_theta"]
     inv = 1.0 / (base ** (torch.arange(0, D, 2, dtype=DT) / D))
     rs = cfg.get("rope_scaling")
@@ -392,6 +580,39 @@ def llama_rope(x, position_ids, inv_freq):
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = torch.cos(emb)[:, None].to(x.dtype), torch.sin(emb)[:, None].to(x.dtype)
     return x * cos + rotate_half(x) * sin
+
+
+def gelu_exact(x):
+    """GELU with the Gaussian CDF (GPT-NeoX's "gelu"): 0.5·x·(1 + erf(x/√2))."""
+    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
+
+
+def neox_rotary_dims(cfg):
+    pct = cfg.get("partial_rotary_factor", cfg.get("rotary_pct", 1.0))
+    return int((cfg["hidden_size"] // cfg["num_attention_heads"]) * pct)
+
+
+def neox_inv_freq(cfg):
+    rot = neox_rotary_dims(cfg)
+    base = cfg.get("rope_theta", cfg.get("rotary_emb_base", 10000))
+    return 1.0 / (base ** (torch.arange(0, rot, 2, dtype=DT) / rot))
+
+
+def sliding_window_of(arch, cfg):
+    """Mistral always windows (when sliding_window is set); Qwen2/3 only with use_sliding_window."""
+    if arch == "mistral" or (arch in ("qwen2", "qwen3") and cfg.get("use_sliding_window")):
+        return cfg.get("sliding_window")
+    return None
+
+
+def windowed(allowed, window):
+    """Sliding window on sequence indices: query i also needs i - j < window (HF's convention)."""
+    if window is None:
+        return allowed
+    Tn = allowed.shape[-1]
+    i = torch.arange(Tn)[:, None]
+    j = torch.arange(Tn)[None, :]
+    return allowed & ((i - j) < window)[None]
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,19 +690,60 @@ def forward(arch, cfg, W, input_ids, mask, position_ids, delta=None):
             rec["hidden"].append(h)
         f = layer_norm(h, W["transformer.ln_f.weight"], W["transformer.ln_f.bias"], eps)
         logits = f @ W["lm_head.weight"].T + W["lm_head.bias"]
+    elif arch == "gpt_neox":
+        C, H, L, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["num_hidden_layers"], cfg["layer_norm_eps"]
+        D, rot = C // H, neox_rotary_dims(cfg)
+        inv_freq = neox_inv_freq(cfg)
+        parallel = cfg.get("use_parallel_residual", True)
+        h = W["gpt_neox.embed_in.weight"][input_ids]
+        rec["embed"] = h
+        for i in range(L):
+            p = f"gpt_neox.layers.{i}."
+            a = layer_norm(h, W[p + "input_layernorm.weight"], W[p + "input_layernorm.bias"], eps)
+            qkv = a @ W[p + "attention.query_key_value.weight"].T + W[p + "attention.query_key_value.bias"]
+            qkv = qkv.reshape(Bn, Tn, H, 3 * D).transpose(1, 2)  # each head: [q | k | v]
+            q, k, v = qkv[..., :D], qkv[..., D : 2 * D], qkv[..., 2 * D :]
+            # rotate-half RoPE on the first `rot` dims of each head; the rest pass through
+            q = torch.cat([llama_rope(q[..., :rot], position_ids, inv_freq), q[..., rot:]], dim=-1)
+            k = torch.cat([llama_rope(k[..., :rot], position_ids, inv_freq), k[..., rot:]], dim=-1)
+            o = attention(q, k, v, allowed).transpose(1, 2).reshape(Bn, Tn, C)
+            att = o @ W[p + "attention.dense.weight"].T + W[p + "attention.dense.bias"]
+            att = _add_delta(att, "attn", i, delta)
+            r = h if parallel else h + att  # parallel: both branches read the block input
+            m = layer_norm(r, W[p + "post_attention_layernorm.weight"], W[p + "post_attention_layernorm.bias"], eps)
+            key = gelu_exact(m @ W[p + "mlp.dense_h_to_4h.weight"].T + W[p + "mlp.dense_h_to_4h.bias"])
+            mlp = key @ W[p + "mlp.dense_4h_to_h.weight"].T + W[p + "mlp.dense_4h_to_h.bias"]
+            mlp = _add_delta(mlp, "mlp", i, delta)
+            h = (mlp + att + h) if parallel else (r + mlp)
+            h = _add_delta(h, "block", i, delta)
+            rec["attn_out"].append(att)
+            rec["mlp_out"].append(mlp)
+            rec["key"].append(key)
+            rec["hidden"].append(h)
+        f = layer_norm(h, W["gpt_neox.final_layer_norm.weight"], W["gpt_neox.final_layer_norm.bias"], eps)
+        logits = f @ W["embed_out.weight"].T
     else:
         C, L, eps = cfg["hidden_size"], cfg["num_hidden_layers"], cfg["rms_norm_eps"]
-        H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
+        H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
         rep = H // KV
         inv_freq = llama_inv_freq(cfg)
+        allowed = windowed(allowed, sliding_window_of(arch, cfg))
         h = W["model.embed_tokens.weight"][input_ids]
         rec["embed"] = h
+
+        def project(x, p, name, heads):
+            y = x @ W[p + f"self_attn.{name}_proj.weight"].T
+            if p + f"self_attn.{name}_proj.bias" in W:  # Qwen2's q/k/v biases
+                y = y + W[p + f"self_attn.{name}_proj.bias"]
+            y = y.reshape(Bn, Tn, heads, D)
+            if name in ("q", "k") and p + f"self_attn.{name}_norm.weight" in W:  # Qwen3: per-head RMSNorm
+                y = rms_norm(y, W[p + f"self_attn.{name}_norm.weight"], eps)
+            return y.transpose(1, 2)
+
         for i in range(L):
             p = f"model.layers.{i}."
             x = rms_norm(h, W[p + "input_layernorm.weight"], eps)
-            q = (x @ W[p + "self_attn.q_proj.weight"].T).reshape(Bn, Tn, H, D).transpose(1, 2)
-            k = (x @ W[p + "self_attn.k_proj.weight"].T).reshape(Bn, Tn, KV, D).transpose(1, 2)
-            v = (x @ W[p + "self_attn.v_proj.weight"].T).reshape(Bn, Tn, KV, D).transpose(1, 2)
+            q, k, v = project(x, p, "q", H), project(x, p, "k", KV), project(x, p, "v", KV)
             q = llama_rope(q, position_ids, inv_freq)
             k = llama_rope(k, position_ids, inv_freq)
             # repeat_kv: query head j uses kv head j // rep
@@ -592,8 +854,8 @@ def check_padding_and_batching(arch, cfg, W, ids, mask, pos, ref):
         close(one["logits"][0], ref["logits"][b], 1e-12, f"{arch} row {b} alone vs batched")
 
 
-def check_gqa_expanded(cfg, W, ids, mask, pos, ref):
-    H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], cfg["head_dim"]
+def check_gqa_expanded(arch, cfg, W, ids, mask, pos, ref):
+    H, KV, D = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
     rep = H // KV
     cfg2 = dict(cfg, num_key_value_heads=H)
     W2 = dict(W)
@@ -602,8 +864,37 @@ def check_gqa_expanded(cfg, W, ids, mask, pos, ref):
             name = f"model.layers.{i}.self_attn.{n}.weight"
             w = W[name].reshape(KV, D, -1)
             W2[name] = w.repeat_interleave(rep, dim=0).reshape(H * D, -1)
-    out = forward("llama", cfg2, W2, ids, mask, pos)
-    close(out["logits"], ref["logits"], 1e-12, "llama GQA vs expanded heads")
+            bias = f"model.layers.{i}.self_attn.{n}.bias"
+            if bias in W:
+                W2[bias] = W[bias].reshape(KV, D).repeat_interleave(rep, dim=0).reshape(H * D)
+    out = forward(arch, cfg2, W2, ids, mask, pos)
+    close(out["logits"], ref["logits"], 1e-12, f"{arch} GQA vs expanded heads")
+
+
+def check_sliding_window(arch, cfg, W, ids, mask, pos, ref):
+    """A window wider than the batch changes nothing; a narrow one changes the logits."""
+    wide = forward(arch, dict(cfg, sliding_window=None), W, ids, mask, pos)
+    close(wide["logits"], ref["logits"], 1e-12, f"{arch} window {cfg['sliding_window']} >= T vs no window")
+    narrow = forward(arch, dict(cfg, sliding_window=2), W, ids, mask, pos)
+    row0 = (narrow["logits"][0, 2:] - ref["logits"][0, 2:]).abs().max().item()
+    if not row0 > 1e-3:
+        sys.exit(f"SELF-CHECK FAILED: {arch} a window of 2 should change row 0's logits (max change {row0:.1e})")
+    close(narrow["logits"][0, :2], ref["logits"][0, :2], 1e-12, f"{arch} window 2 leaves the first 2 tokens")
+
+
+def check_neox_qkv_layout(cfg, W, ids, mask, pos, ref):
+    """GPT-NeoX's head-interleaved fused qkv rows, regrouped into [q; k; v] blocks, give the same
+    model when the forward splits the product as [q | k | v] instead (a relayout check)."""
+    H, C = cfg["num_attention_heads"], cfg["hidden_size"]
+    D = C // H
+    for i in range(cfg["num_hidden_layers"]):
+        name = f"gpt_neox.layers.{i}.attention.query_key_value"
+        rows = W[name + ".weight"].reshape(H, 3, D, C)
+        bias = W[name + ".bias"].reshape(H, 3, D)
+        blocked = rows.transpose(0, 1).reshape(3 * C, C)  # [q heads; k heads; v heads]
+        back = blocked.reshape(3, H, D, C).transpose(0, 1).reshape(3 * C, C)
+        close(back, W[name + ".weight"], 0.0, "neox qkv relayout round trip")
+        close(bias.transpose(0, 1).reshape(3, H, D).transpose(0, 1).reshape(3 * C), W[name + ".bias"], 0.0, "bias")
 
 
 def check_primitives():
@@ -614,6 +905,7 @@ def check_primitives():
     F = torch.nn.functional
     close(layer_norm(x, w, b, 1e-5), F.layer_norm(x, (32,), w, b, 1e-5), 1e-12, "layer_norm")
     close(gelu_new(x), F.gelu(x, approximate="tanh"), 1e-12, "gelu_new")
+    close(gelu_exact(x), F.gelu(x), 1e-12, "gelu (erf)")
     close(rms_norm(x, w, 1e-6), w * x / torch.sqrt((x**2).mean(-1, keepdim=True) + 1e-6), 1e-12, "rms_norm")
     m = torch.tensor([[1, 1, 1, 0], [0, 1, 1, 1]])
     q, k, v = (torch.randn(2, 3, 4, 8, generator=g, dtype=DT) for _ in range(3))
@@ -654,6 +946,16 @@ def check_rotary():
         zr = z * torch.exp(1j * pos.to(DT)[:, None, :, None] * inv)
         want = torch.cat([zr.real, zr.imag], dim=-1)
         close(got, want, 1e-12, "llama rope vs complex")
+    # GPT-NeoX: complex rotation of pairs (i, i + rot/2) of the first rot dims, the rest untouched
+    c = gpt_neox_config()
+    rot = neox_rotary_dims(c)
+    assert rot == 4, rot
+    inv = neox_inv_freq(c)
+    got = torch.cat([llama_rope(xl[..., :rot], pos, inv), xl[..., rot:]], dim=-1)
+    z = torch.complex(xl[..., : rot // 2], xl[..., rot // 2 : rot])
+    zr = z * torch.exp(1j * pos.to(DT)[:, None, :, None] * inv)
+    want = torch.cat([zr.real, zr.imag, xl[..., rot:]], dim=-1)
+    close(got, want, 1e-12, "gpt-neox partial rope vs complex")
     # llama3 scaling regimes for the rope3 config, computed by hand
     c = cfgs[1]
     inv0 = 500000.0 ** (-torch.arange(0, 8, 2, dtype=DT) / 8)
@@ -728,7 +1030,9 @@ def write_json(path, obj, compact_values=False):
             f.write("\n")
 
 
-def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
+def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32, runnable=False):
+    """runnable: also copy the test tokenizer into the folder, and leave out delta_logits.* (which
+    no test reads) to keep the larger-vocabulary goldens small."""
     arch = arch_of(cfg)
     d = os.path.join(OUT_DIR, name)
     os.makedirs(d, exist_ok=True)
@@ -738,6 +1042,9 @@ def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
     stored = {k: v.to(file_dtype) for k, v in file_tensors(arch, cfg, weights).items()}
     params32 = {k: stored[k].to(torch.float32) for k in weights}
     write_json(os.path.join(d, "config.json"), cfg)
+    if runnable:
+        for f in TOKENIZER_FILES:
+            shutil.copyfile(os.path.join(TOKENIZER_DIR, f), os.path.join(d, f))
     write_safetensors(os.path.join(d, "model.safetensors"), stored, {"format": "pt"})
     back = read_safetensors(os.path.join(d, "model.safetensors"))
     assert set(back) == set(stored)
@@ -757,8 +1064,12 @@ def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
 
     # self-checks on the reference itself
     check_padding_and_batching(arch, cfg, W, ids, mask, pos, ref)
-    if arch == "llama":
-        check_gqa_expanded(cfg, W, ids, mask, pos, ref)
+    if arch in LLAMA_LIKE and cfg["num_key_value_heads"] < cfg["num_attention_heads"]:
+        check_gqa_expanded(arch, cfg, W, ids, mask, pos, ref)
+    if sliding_window_of(arch, cfg) is not None:
+        check_sliding_window(arch, cfg, W, ids, mask, pos, ref)
+    if arch == "gpt_neox":
+        check_neox_qkv_layout(cfg, W, ids, mask, pos, ref)
     with torch.no_grad():
         r32 = forward(arch, cfg, {k: v.to(torch.float32) for k, v in W.items()}, ids, mask, pos)
     err32 = (r32["logits"].to(DT) - ref["logits"]).abs().max().item()
@@ -779,7 +1090,7 @@ def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
         dgrads[s] = gv
         out[f"delta.{s}"] = deltas[s].to(DT)
         out[f"delta_grad.{s}"] = gv
-        if full:
+        if full and not runnable:
             out[f"delta_logits.{s}"] = r["logits"].detach()
     fd_err = finite_diff_delta(arch, cfg, W, ids, mask, pos, tpos, tid_list, "attn", deltas["attn"].to(DT), dgrads["attn"])
     fd_err = max(fd_err, finite_diff_delta(arch, cfg, W, ids, mask, pos, tpos, tid_list, "block", deltas["block"].to(DT), dgrads["block"]))
@@ -788,7 +1099,7 @@ def build(name, cfg, seed, weights=None, full=True, file_dtype=torch.float32):
     same = dict(site="block", layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=deltas["mlp"].to(DT))
     lb = delta_loss_fn(forward(arch, cfg, W, ids, mask, pos, same)["logits"], tpos, tid_list).item()
     assert abs(lb - delta_loss["mlp"]) < 1e-10, (arch, lb, delta_loss["mlp"])
-    if arch == "gptj":
+    if arch == "gptj" or (arch == "gpt_neox" and cfg["use_parallel_residual"]):
         same = dict(site="attn", layer=DELTA_LAYER, positions=DELTA_POSITIONS, vec=deltas["mlp"].to(DT))
         la = delta_loss_fn(forward(arch, cfg, W, ids, mask, pos, same)["logits"], tpos, tid_list).item()
         assert abs(la - delta_loss["mlp"]) < 1e-10, (arch, la, delta_loss["mlp"])
@@ -839,6 +1150,11 @@ def main():
     llama_w = build("llama-tiny", llama_config(), seed=3000)
     build("llama-tiny-tied-rope3", llama_config(tied=True, rope3=True), seed=4000)
     build("llama-tiny-f16", llama_config(dtype="float16"), seed=3000, weights=llama_w, full=False, file_dtype=torch.float16)
+    build("qwen2-tiny", with_tokenizer(qwen2_config()), seed=5000, runnable=True)
+    build("qwen3-tiny", with_tokenizer(qwen3_config()), seed=6000, runnable=True)
+    build("mistral-tiny", with_tokenizer(mistral_config()), seed=7000, runnable=True)
+    build("gpt-neox-tiny", with_tokenizer(gpt_neox_config()), seed=8000, runnable=True)
+    build("gpt-neox-tiny-sequential", with_tokenizer(gpt_neox_config(parallel=False)), seed=9000, runnable=True)
     total = 0
     for dp, _, fs in os.walk(OUT_DIR):
         total += sum(os.path.getsize(os.path.join(dp, f)) for f in fs)
