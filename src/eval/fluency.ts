@@ -72,7 +72,7 @@ export function generateFluencyTexts(
 ): string[] {
   const k = options.topK ?? 5;
   const batchRows = options.batchRows ?? 64;
-  const positions = model.config.arch === "gpt2" ? model.config.maxPositions : Infinity;
+  const positions = model.arch.positionLimit?.positions ?? Infinity;
   const maxLength = Math.min(options.maxLength ?? 100, positions);
   const encoded = prompts.map((p, i) => {
     const ids = tokenizer.encode(p);

@@ -3,7 +3,7 @@
 // `model.safetensors.index.json` plus exactly the shards its weight_map names (repos often also
 // hold PyTorch .bin copies, a consolidated.safetensors, ONNX or GGUF exports: none are fetched).
 import { INDEX_FILE_NAME, SINGLE_FILE_NAME } from "../io/checkpoint.js";
-import { CONFIG_FILE_NAME } from "../io/config.js";
+import { CONFIG_FILE_NAME } from "../models/hf-config.js";
 
 /** Read when present: generation defaults and the tokenizer (tokenizer.json is what locedit loads). */
 export const OPTIONAL_FILES = [

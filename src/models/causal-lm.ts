@@ -8,7 +8,7 @@
 //    way to every parameter (training).
 import { native } from "../native/binding.js";
 import { architectureFor, type Architecture } from "./architecture.js";
-import { headDimOf, type ModelConfig } from "./config.js";
+import { headDimOf, kvHeadsOf, type ModelConfig } from "./config.js";
 import { KVCache } from "./kv-cache.js";
 import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
 import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
@@ -136,17 +136,16 @@ export class CausalLM {
     const wte = this.param(this.arch.embedding.tokens);
     const wpe = this.arch.embedding.positions ? this.param(this.arch.embedding.positions) : null;
     const V = this.config.vocabSize;
+    const limit = this.arch.positionLimit;
     const out = new Float32Array(N * C);
     for (let n = 0; n < N; n++) {
       const id = batch.ids[n];
       if (id < 0 || id >= V) throw new Error(`token id ${id} is outside the vocabulary (size ${V})`);
       out.set(wte.subarray(id * C, id * C + C), n * C);
-      if (wpe) {
-        const pos = batch.positions[n];
-        if (pos >= this.config.maxPositions)
-          throw new Error(`position ${pos} exceeds the model's ${this.config.maxPositions} positions`);
-        for (let c = 0; c < C; c++) out[n * C + c] += wpe[pos * C + c];
-      }
+      const pos = batch.positions[n];
+      if (limit && pos >= limit.positions)
+        throw new Error(`position ${pos} exceeds the model's ${limit.positions} positions (${limit.why})`);
+      if (wpe) for (let c = 0; c < C; c++) out[n * C + c] += wpe[pos * C + c];
     }
     return out;
   }
@@ -197,8 +196,7 @@ export class CausalLM {
 
   /** Floats per position of one layer's cached keys: NKV · HS. */
   get kvWidth(): number {
-    const c = this.config;
-    return (c.arch === "llama" ? c.numKeyValueHeads : c.numHeads) * headDimOf(c);
+    return kvHeadsOf(this.config) * headDimOf(this.config);
   }
 
   /**

@@ -13,9 +13,9 @@ export interface LinearNames {
 
 export interface EditSurface {
   layer: number;
-  /** GPT-2 mlp.c_proj, GPT-J mlp.fc_out, Llama mlp.down_proj: [d_model, d_ff] */
+  /** GPT-2 mlp.c_proj, GPT-J mlp.fc_out, Llama/Mistral/Qwen mlp.down_proj, GPT-NeoX mlp.dense_4h_to_h: [d_model, d_ff] */
   mlpOut: LinearNames;
-  /** GPT-2 attn.c_proj, GPT-J attn.out_proj, Llama self_attn.o_proj: [d_model, d_model] */
+  /** GPT-2 attn.c_proj, GPT-J attn.out_proj, Llama self_attn.o_proj, GPT-NeoX attention.dense: [d_model, d_model] */
   attnOut: LinearNames;
   /** d_ff, the key's width */
   keyDim: number;

@@ -1,6 +1,6 @@
 // locedit's typed ModelConfig → a Hugging Face config.json object (the inverse of ./hf-config.ts),
 // for folders that locedit writes itself (random or trained models).
-import type { ModelConfig, RopeScaling } from "./config.js";
+import type { LlamaConfig, LlamaFamily, ModelConfig, RopeScaling } from "./config.js";
 
 function ropeScalingJson(scaling: RopeScaling | null): Record<string, unknown> | null {
   if (!scaling) return null;
@@ -12,6 +12,20 @@ function ropeScalingJson(scaling: RopeScaling | null): Record<string, unknown> |
     high_freq_factor: scaling.highFreqFactor,
     original_max_position_embeddings: scaling.originalMaxPositions,
   };
+}
+
+const LLAMA_FAMILY_CLASSES: Record<LlamaFamily, string> = {
+  llama: "LlamaForCausalLM",
+  mistral: "MistralForCausalLM",
+  qwen2: "Qwen2ForCausalLM",
+  qwen3: "Qwen3ForCausalLM",
+};
+
+/** The window fields as each family spells them (absent for Llama). */
+function slidingWindowJson(config: LlamaConfig): Record<string, unknown> {
+  if (config.family === "mistral") return { sliding_window: config.slidingWindow };
+  if (config.family === "llama") return {};
+  return { use_sliding_window: config.slidingWindow !== null, sliding_window: config.slidingWindow };
 }
 
 export function toHfConfig(config: ModelConfig): Record<string, unknown> {
@@ -38,10 +52,31 @@ export function toHfConfig(config: ModelConfig): Record<string, unknown> {
         torch_dtype: "float32",
         ...tokens,
       };
+    case "gpt_neox":
+      return {
+        architectures: ["GPTNeoXForCausalLM"],
+        model_type: "gpt_neox",
+        vocab_size: config.vocabSize,
+        hidden_size: config.hiddenSize,
+        intermediate_size: config.intermediateSize,
+        num_hidden_layers: config.numLayers,
+        num_attention_heads: config.numHeads,
+        max_position_embeddings: config.maxPositions,
+        rotary_pct: config.rotaryDim / (config.hiddenSize / config.numHeads),
+        rotary_emb_base: config.ropeTheta,
+        rope_scaling: null,
+        layer_norm_eps: config.layerNormEpsilon,
+        use_parallel_residual: config.parallelResidual,
+        attention_bias: config.attentionBias,
+        hidden_act: config.activation === "gelu" ? "gelu" : "gelu_new",
+        tie_word_embeddings: config.tieWordEmbeddings,
+        torch_dtype: "float32",
+        ...tokens,
+      };
     case "llama":
       return {
-        architectures: ["LlamaForCausalLM"],
-        model_type: "llama",
+        architectures: [LLAMA_FAMILY_CLASSES[config.family]],
+        model_type: config.family,
         vocab_size: config.vocabSize,
         hidden_size: config.hiddenSize,
         intermediate_size: config.intermediateSize,
@@ -53,8 +88,9 @@ export function toHfConfig(config: ModelConfig): Record<string, unknown> {
         rms_norm_eps: config.rmsNormEps,
         rope_theta: config.ropeTheta,
         rope_scaling: ropeScalingJson(config.ropeScaling),
-        attention_bias: config.attentionBias,
-        mlp_bias: config.mlpBias,
+        ...(config.family === "qwen2" ? {} : { attention_bias: config.attentionBias }),
+        ...(config.family === "llama" ? { mlp_bias: config.mlpBias } : {}),
+        ...slidingWindowJson(config),
         hidden_act: "silu",
         tie_word_embeddings: config.tieWordEmbeddings,
         torch_dtype: "float32",

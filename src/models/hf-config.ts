@@ -1,17 +1,25 @@
 // Hugging Face `config.json` → locedit's typed ModelConfig (./config.ts), for
-// model_type gpt2, gptj, llama and mistral (a Llama whose sliding window only matters beyond
-// `sliding_window` tokens, so it maps to llama with maxPositions capped at the window).
+// model_type gpt2, gptj, gpt_neox, and the Llama-block families llama, mistral, qwen2, qwen3.
+// A sliding window (Mistral; Qwen with use_sliding_window) becomes LlamaConfig.slidingWindow.
 // Absent optional fields take transformers' defaults; every error names the file and field.
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig, RopeScaling } from "./config.js";
+import type {
+  GptNeoxConfig,
+  Gpt2Config,
+  GptjConfig,
+  LlamaConfig,
+  LlamaFamily,
+  ModelConfig,
+  RopeScaling,
+} from "./config.js";
 import { JsonFields } from "../io/json-fields.js";
 import { parseJsonText } from "../io/json-text.js";
 import { jsonPreview, isPlainObject } from "../io/json-values.js";
 
 export const CONFIG_FILE_NAME = "config.json";
-const SUPPORTED_MODEL_TYPES = ["gpt2", "gptj", "llama", "mistral"] as const;
+const SUPPORTED_MODEL_TYPES = ["gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "qwen3"] as const;
 /** GELU with the tanh approximation, which GPT-2 and GPT-J use. */
 const TANH_GELU_NAMES = ["gelu_new", "gelu_pytorch_tanh"] as const;
 
@@ -37,8 +45,12 @@ export function parseModelConfig(json: unknown, sourceName: string): ModelConfig
       return parseGpt2(fields);
     case "gptj":
       return parseGptj(fields);
+    case "gpt_neox":
+      return parseGptNeox(fields);
     case "llama":
     case "mistral":
+    case "qwen2":
+    case "qwen3":
       return parseLlama(fields, modelType);
   }
 }
@@ -95,40 +107,97 @@ function parseGptj(fields: JsonFields): GptjConfig {
   };
 }
 
-function parseLlama(fields: JsonFields, modelType: "llama" | "mistral"): LlamaConfig {
+function parseLlama(fields: JsonFields, family: LlamaFamily): LlamaConfig {
   const hiddenSize = fields.integer("hidden_size");
   const numHeads = fields.integer("num_attention_heads");
   const numKeyValueHeads = fields.integer("num_key_value_heads", numHeads);
   requireDivisible(fields, "num_attention_heads", numHeads, "num_key_value_heads", numKeyValueHeads);
-  if (!fields.has("head_dim")) {
+  // transformers' Qwen3Config defaults head_dim to 128; the others to hidden_size / heads.
+  if (!fields.has("head_dim") && family !== "qwen3") {
     requireDivisible(fields, "hidden_size", hiddenSize, "num_attention_heads", numHeads);
   }
-  const headDim = fields.integer("head_dim", hiddenSize / numHeads);
+  const headDim = fields.integer("head_dim", family === "qwen3" ? 128 : hiddenSize / numHeads);
   if (headDim % 2 !== 0) throw fields.error("head_dim", `= ${headDim} must be even for rotary embeddings`);
   fields.oneOf("hidden_act", ["silu"] as const, "silu");
-  let maxPositions = fields.integer("max_position_embeddings");
-  if (modelType === "mistral") {
-    // transformers' MistralConfig defaults sliding_window to 4096; null disables it.
-    const window =
-      fields.raw("sliding_window") === undefined ? 4096 : fields.integer("sliding_window", maxPositions);
-    maxPositions = Math.min(maxPositions, window);
-  }
+  // Qwen2 has q/k/v biases and no attention_bias field; Llama and Qwen3 read attention_bias.
+  const attentionBias = family === "qwen2" ? false : fields.boolean("attention_bias", false);
   return {
     arch: "llama",
+    family,
     vocabSize: fields.integer("vocab_size"),
     hiddenSize,
     numLayers: fields.integer("num_hidden_layers"),
     numHeads,
     intermediateSize: fields.integer("intermediate_size"),
-    maxPositions,
+    maxPositions: fields.integer("max_position_embeddings"),
     tieWordEmbeddings: fields.boolean("tie_word_embeddings", false),
     numKeyValueHeads,
     headDim,
     rmsNormEps: fields.positiveNumber("rms_norm_eps", 1e-6),
     ropeTheta: fields.positiveNumber("rope_theta", 10000),
     ropeScaling: parseRopeScaling(fields),
-    attentionBias: fields.boolean("attention_bias", false),
-    mlpBias: fields.boolean("mlp_bias", false),
+    attentionBias,
+    mlpBias: family === "llama" ? fields.boolean("mlp_bias", false) : false,
+    qkvBias: family === "qwen2",
+    qkNorm: family === "qwen3",
+    slidingWindow: slidingWindowOf(fields, family),
+    ...tokenIds(fields),
+  };
+}
+
+/**
+ * The attention window, or null: Mistral always has one unless `sliding_window` is null
+ * (transformers' MistralConfig defaults it to 4096); Qwen2/3 only with `use_sliding_window`.
+ */
+function slidingWindowOf(fields: JsonFields, family: LlamaFamily): number | null {
+  if (family === "mistral")
+    return fields.raw("sliding_window") === undefined
+      ? 4096
+      : fields.has("sliding_window")
+        ? fields.integer("sliding_window")
+        : null;
+  if ((family === "qwen2" || family === "qwen3") && fields.boolean("use_sliding_window", false))
+    return fields.integer("sliding_window", 4096);
+  return null;
+}
+
+/** GELU names: Pythia's exact "gelu", and the tanh approximations (equal math, several names). */
+const NEOX_ACTIVATIONS = ["gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast"] as const;
+
+function parseGptNeox(fields: JsonFields): GptNeoxConfig {
+  const hiddenSize = fields.integer("hidden_size");
+  const numHeads = fields.integer("num_attention_heads");
+  requireDivisible(fields, "hidden_size", hiddenSize, "num_attention_heads", numHeads);
+  const headDim = hiddenSize / numHeads;
+  // transformers renamed rotary_pct → partial_rotary_factor and rotary_emb_base → rope_theta.
+  const pctKey = fields.has("partial_rotary_factor") ? "partial_rotary_factor" : "rotary_pct";
+  const pct = fields.positiveNumber(pctKey, 0.25);
+  const rotaryDim = Math.floor(headDim * pct);
+  if (pct > 1 || rotaryDim < 2 || rotaryDim % 2 !== 0)
+    throw fields.error(
+      pctKey,
+      `= ${pct} gives ${rotaryDim} rotary dims of the head dim ${headDim}; expected an even number ≥ 2`,
+    );
+  const baseKey = fields.has("rope_theta") ? "rope_theta" : "rotary_emb_base";
+  const scaling = fields.raw("rope_scaling");
+  if (scaling !== undefined && scaling !== null)
+    throw fields.error("rope_scaling", "is not supported for gpt_neox (expected null)");
+  const act = fields.oneOf("hidden_act", NEOX_ACTIVATIONS, "gelu");
+  return {
+    arch: "gpt_neox",
+    vocabSize: fields.integer("vocab_size"),
+    hiddenSize,
+    numLayers: fields.integer("num_hidden_layers"),
+    numHeads,
+    intermediateSize: fields.integer("intermediate_size"),
+    maxPositions: fields.integer("max_position_embeddings", 2048),
+    tieWordEmbeddings: fields.boolean("tie_word_embeddings", false),
+    rotaryDim,
+    ropeTheta: fields.positiveNumber(baseKey, 10000),
+    layerNormEpsilon: fields.positiveNumber("layer_norm_eps", 1e-5),
+    parallelResidual: fields.boolean("use_parallel_residual", true),
+    attentionBias: fields.boolean("attention_bias", true),
+    activation: act === "gelu" ? "gelu" : "gelu_tanh",
     ...tokenIds(fields),
   };
 }

@@ -6,7 +6,7 @@ import { readModelConfig } from "./hf-config.js";
 import { requireTensor } from "../io/require-tensor.js";
 import { architectureFor } from "./architecture.js";
 import { CausalLM } from "./causal-lm.js";
-import { sizeOf, transpose2d } from "./param-spec.js";
+import { fromStoredLayout, sizeOf, storedShape, transpose2d } from "./param-spec.js";
 
 export interface LoadProgress {
   loaded: number;
@@ -35,13 +35,13 @@ export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
     const params = new Map<string, Float32Array>();
     toLoad.forEach((spec, index) => {
       const fileName = fileNames.get(spec.name) ?? spec.name;
-      const stored = spec.conv1d ? [spec.shape[1], spec.shape[0]] : spec.shape;
+      const stored = storedShape(spec);
       requireTensor(checkpoint, fileName, stored, dir, config.arch);
       params.set(
         spec.name,
         spec.conv1d
           ? transpose2d(checkpoint.readFloat32(fileName, scratch), stored[0], stored[1])
-          : checkpoint.readFloat32(fileName),
+          : fromStoredLayout(spec, checkpoint.readFloat32(fileName)),
       );
       options.onProgress?.({ loaded: index + 1, total: toLoad.length, name: spec.name });
     });

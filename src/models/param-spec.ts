@@ -1,6 +1,8 @@
 // Parameter specifications: for each tensor an architecture needs, its canonical Hugging Face
-// name, its shape in locedit's layout ([out, in] for every linear layer), and whether the
-// checkpoint stores it transposed (GPT-2's Conv1D keeps [in, out]).
+// name, its shape in locedit's layout ([out, in] for every linear layer; a fused q/k/v
+// projection's rows as [q heads; k heads; v heads]), and how the checkpoint stores it when that
+// differs: transposed (GPT-2's Conv1D keeps [in, out]) or with the fused rows grouped per head
+// (GPT-NeoX's query_key_value: [q_0; k_0; v_0; q_1; …]).
 
 export interface ParamSpec {
   /** canonical Hugging Face tensor name (as in the official checkpoint) */
@@ -11,6 +13,47 @@ export interface ParamSpec {
   conv1d?: boolean;
   /** shares its data with another parameter (a tied LM head): not loaded, not saved */
   tiedTo?: string;
+  /** fused q/k/v rows (weight or bias) stored grouped per head (GPT-NeoX): regrouped on load and save */
+  qkvPerHead?: { heads: number };
+}
+
+/** The shape as the checkpoint stores it. */
+export function storedShape(spec: ParamSpec): number[] {
+  return spec.conv1d ? [spec.shape[1], spec.shape[0]] : spec.shape;
+}
+
+/** Checkpoint layout → locedit's (data as read from the file, in `storedShape(spec)`). */
+export function fromStoredLayout(spec: ParamSpec, data: Float32Array): Float32Array {
+  if (spec.conv1d) return transpose2d(data, spec.shape[1], spec.shape[0]);
+  if (spec.qkvPerHead) return regroupQkvRows(data, spec.qkvPerHead.heads, spec.shape[1] ?? 1, false);
+  return data;
+}
+
+/** locedit's layout → the checkpoint's (a new array unless the layouts agree). */
+export function toStoredLayout(spec: ParamSpec, data: Float32Array): Float32Array {
+  if (spec.conv1d) return transpose2d(data, spec.shape[0], spec.shape[1]);
+  if (spec.qkvPerHead) return regroupQkvRows(data, spec.qkvPerHead.heads, spec.shape[1] ?? 1, true);
+  return data;
+}
+
+/**
+ * Regroups the 3·H·D rows (of `rowLength` floats) of a fused q/k/v projection from per-head order
+ * (head, part, d) to part order (part, head, d), or back with `toPerHead`.
+ */
+export function regroupQkvRows(data: Float32Array, heads: number, rowLength: number, toPerHead: boolean): Float32Array {
+  const rows = data.length / rowLength;
+  const D = rows / (3 * heads);
+  if (!Number.isInteger(D)) throw new Error(`fused qkv of ${rows} rows does not split into 3 × ${heads} heads`);
+  const out = new Float32Array(data.length);
+  for (let h = 0; h < heads; h++)
+    for (let part = 0; part < 3; part++)
+      for (let d = 0; d < D; d++) {
+        const perHead = ((h * 3 + part) * D + d) * rowLength;
+        const byPart = ((part * heads + h) * D + d) * rowLength;
+        const [from, to] = toPerHead ? [byPart, perHead] : [perHead, byPart];
+        out.set(data.subarray(from, from + rowLength), to);
+      }
+  return out;
 }
 
 /** Number of elements of a shape. */

@@ -8,7 +8,7 @@ import { writeCheckpoint } from "../io/checkpoint-write.js";
 import { toHfConfig } from "./hf-config-write.js";
 import type { WritableDtype } from "../io/dtypes.js";
 import type { CausalLM } from "./causal-lm.js";
-import { transpose2d } from "./param-spec.js";
+import { storedShape, toStoredLayout } from "./param-spec.js";
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"];
 
@@ -30,9 +30,7 @@ export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {
     for (const spec of model.specs) {
       if (spec.tiedTo) continue;
       const data = model.param(spec.name);
-      tensors[spec.name] = spec.conv1d
-        ? { dtype, shape: [spec.shape[1], spec.shape[0]], data: transpose2d(data, spec.shape[0], spec.shape[1]) }
-        : { dtype, shape: spec.shape, data };
+      tensors[spec.name] = { dtype, shape: storedShape(spec), data: toStoredLayout(spec, data) };
     }
     writeCheckpoint(staging, tensors, { maxShardBytes: options.maxShardBytes, metadata: { format: "pt" } });
     const hfConfig = options.hfConfig ?? toHfConfig(model.config);

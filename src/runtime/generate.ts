@@ -40,9 +40,10 @@ export function generate(
     if (p.length === 0) throw new Error(`prompt ${i} is empty: give at least one token (e.g. BOS)`);
   });
   const longest = Math.max(...prompts.map((p) => p.length)) + options.maxNewTokens;
-  if (model.config.arch === "gpt2" && longest > model.config.maxPositions)
+  const limit = model.arch.positionLimit;
+  if (limit && longest > limit.positions)
     throw new Error(
-      `prompt plus ${options.maxNewTokens} new tokens (${longest}) exceeds the model's ${model.config.maxPositions} positions`,
+      `prompt plus ${options.maxNewTokens} new tokens (${longest}) exceeds the model's ${limit.positions} positions (${limit.why})`,
     );
   const rng = decoding.kind === "top-k" ? createRng(decoding.seed) : null;
   const stop = new Set(options.stopTokenIds ?? []);

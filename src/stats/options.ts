@@ -29,7 +29,8 @@ export function resolveStatsOptions(model: CausalLM, options: StatsOptions): Res
   for (const layer of options.layers)
     if (!Number.isInteger(layer) || layer < 0 || layer >= L)
       throw new Error(`statistics: layer ${layer} is out of range, the model has layers 0–${L - 1}`);
-  const maxPositions = model.config.maxPositions;
+  // a sliding-window model runs (exactly) only up to its window
+  const maxPositions = Math.min(model.config.maxPositions, model.arch.positionLimit?.positions ?? Infinity);
   const maxLen = options.maxLen ?? Math.min(maxPositions, DEFAULT_MAX_LEN);
   requirePositiveInteger(maxLen, "maxLen");
   if (maxLen > maxPositions)

@@ -4,13 +4,23 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { loadModel } from "../../src/models/load.js";
-import { transpose2d } from "../../src/models/param-spec.js";
+import { toStoredLayout } from "../../src/models/param-spec.js";
 import type { DeltaSite } from "../../src/models/types.js";
 import { crossEntropy } from "../../src/runtime/loss.js";
 import { fixtureDir, goldenBatch, readGolden, relativeError } from "./golden-helpers.js";
 
 const TOLERANCE = 1e-4;
-const MODELS = ["gpt2-tiny", "gptj-tiny", "llama-tiny", "llama-tiny-tied-rope3"];
+const MODELS = [
+  "gpt2-tiny",
+  "gptj-tiny",
+  "llama-tiny",
+  "llama-tiny-tied-rope3",
+  "qwen2-tiny",
+  "qwen3-tiny",
+  "mistral-tiny",
+  "gpt-neox-tiny",
+  "gpt-neox-tiny-sequential",
+];
 const SITES: DeltaSite[] = ["block", "mlp", "attn"];
 
 for (const name of [...MODELS, "llama-tiny-f16"]) {
@@ -112,7 +122,7 @@ for (const name of MODELS) {
       for (const spec of model.specs) {
         if (spec.tiedTo) continue;
         let ours = grads.get(spec.name)!;
-        if (spec.conv1d) ours = transpose2d(ours, spec.shape[0], spec.shape[1]);
+        ours = toStoredLayout(spec, ours); // Conv1D transposed, GPT-NeoX qkv rows per head
         const ref = tensors.readFloat32(`grad.${fileName(spec.name)}`);
         const err = relativeError(ours, ref, 1);
         assert.ok(err <= TOLERANCE, `grad of ${spec.name}: relative error ${err}`);

@@ -1,8 +1,16 @@
 // The MLP sublayer and its "key" (ROME, Meng et al. 2022, §3: the MLP output projection's input
 // k is the key, W_out·k the value). Two variants:
-//   GELU MLP (GPT-2, GPT-J): key = gelu(W_in·x + b_in), out = W_out·key + b_out;
+//   GELU MLP (GPT-2, GPT-J: tanh GELU; GPT-NeoX: exact GELU):
+//                            key = gelu(W_in·x + b_in), out = W_out·key + b_out;
 //   SwiGLU (Llama):          key = silu(W_gate·x)·(W_up·x), out = W_down·key.
-import { geluBackward, geluForward, swigluBackward, swigluForward } from "./activations.js";
+import {
+  geluBackward,
+  geluErfBackward,
+  geluErfForward,
+  geluForward,
+  swigluBackward,
+  swigluForward,
+} from "./activations.js";
 import { linearBackward, linearForward } from "./linear.js";
 
 export interface GeluMlpWeights {
@@ -11,6 +19,8 @@ export interface GeluMlpWeights {
   fcInBias: Float32Array | null;
   fcOut: Float32Array;
   fcOutBias: Float32Array | null;
+  /** the exact (erf) GELU instead of the tanh approximation */
+  exact?: boolean;
 }
 
 export interface GluMlpWeights {
@@ -50,7 +60,8 @@ export function mlpForward(
   const accumulate = residual !== undefined;
   if (w.kind === "gelu") {
     linearForward(pre, inp, w.fcIn, w.fcInBias, N, C, F);
-    geluForward(key, pre);
+    if (w.exact) geluErfForward(key, pre);
+    else geluForward(key, pre);
     linearForward(out, key, w.fcOut, w.fcOutBias, N, F, C, accumulate);
     return { out, saved: { pre, up: null, key } };
   }
@@ -79,7 +90,8 @@ export function mlpBackward(
     const gg = g?.kind === "gelu" ? g : null;
     linearBackward(dkey, gg?.fcOut ?? null, gg?.fcOutBias ?? null, dout, saved.key, w.fcOut, N, F, C);
     const dpre = new Float32Array(N * F);
-    geluBackward(dpre, dkey, saved.pre, N * F);
+    if (w.exact) geluErfBackward(dpre, dkey, saved.pre, N * F);
+    else geluBackward(dpre, dkey, saved.pre, N * F);
     linearBackward(dinp, gg?.fcIn ?? null, gg?.fcInBias ?? null, dpre, inp, w.fcIn, N, C, F);
     return;
   }

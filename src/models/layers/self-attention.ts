@@ -1,7 +1,9 @@
 // The attention sublayer of a transformer block: q, k, v projections of the normalised input,
-// optional rotary embedding, causal (grouped-query) attention, output projection.
+// optional per-head RMSNorm of q and k (Qwen3), optional rotary embedding, causal (grouped-query)
+// attention, output projection.
 // Shared by GPT-2 (fused c_attn: one GEMM for q, k and v, biases), GPT-J (partial interleaved
-// rotary, no biases) and Llama (rotate-half rotary, GQA).
+// rotary, no biases), Llama/Mistral/Qwen (rotate-half rotary, GQA) and GPT-NeoX (fused, partial
+// rotate-half rotary).
 import {
   attentionBackward,
   attentionForward,
@@ -10,6 +12,7 @@ import {
   type AttentionStrides,
 } from "./attention.js";
 import { linearBackward, linearForward } from "./linear.js";
+import { rmsNormBackward, rmsNormForward } from "./rmsnorm.js";
 import type { RopeTable } from "./rope.js";
 import type { KVCache } from "../kv-cache.js";
 import type { Batch } from "../types.js";
@@ -28,12 +31,14 @@ export interface AttentionWeights {
    * when given, one GEMM computes all three (q/k/v above are then views into it, unused).
    */
   fused?: { weight: Float32Array; bias: Float32Array | null } | null;
+  /** RMSNorm weights (HS) applied to each head of q and of k before RoPE (Qwen3); not with `fused` */
+  qkNorm?: { q: Float32Array; k: Float32Array; eps: number } | null;
 }
 
 /** Gradient buffers matching AttentionWeights (null entries are skipped). */
 export type AttentionGrads = {
-  [K in Exclude<keyof AttentionWeights, "fused">]: Float32Array | null;
-} & { fused?: AttentionWeights["fused"] };
+  [K in Exclude<keyof AttentionWeights, "fused" | "qkNorm">]: Float32Array | null;
+} & { fused?: AttentionWeights["fused"]; qkNorm?: AttentionWeights["qkNorm"] };
 
 export interface AttentionDims {
   C: number;
@@ -49,6 +54,30 @@ export interface AttentionSaved {
   v: Float32Array;
   att: Float32Array;
   heads: Float32Array;
+  /** q and k before their per-head RMSNorm, and its rstd per head (Qwen3), or null */
+  norm: HeadNormSaved | null;
+}
+
+interface HeadNormSaved {
+  qIn: Float32Array;
+  kIn: Float32Array;
+  qRstd: Float32Array;
+  kRstd: Float32Array;
+}
+
+/** RMSNorm over each head of q (N, NH·HS) and k (N, NKV·HS), in place; returns what the backward needs. */
+function normalizeHeads(
+  q: Float32Array,
+  k: Float32Array,
+  norm: NonNullable<AttentionWeights["qkNorm"]>,
+  N: number,
+  dims: AttentionDims,
+): HeadNormSaved {
+  const { NH, NKV, HS } = dims;
+  const saved = { qIn: q.slice(), kIn: k.slice(), qRstd: new Float32Array(N * NH), kRstd: new Float32Array(N * NKV) };
+  rmsNormForward(q, saved.qRstd, saved.qIn, norm.q, N * NH, HS, norm.eps);
+  rmsNormForward(k, saved.kRstd, saved.kIn, norm.k, N * NKV, HS, norm.eps);
+  return saved;
 }
 
 /**
@@ -67,6 +96,7 @@ export function selfAttentionForward(
   const N = B * T;
   const { C, NH, NKV, HS } = dims;
   const { q, k, v, strides } = projectQkv(inp, w, dims, N);
+  const norm = w.qkNorm ? normalizeHeads(q, k, w.qkNorm, N, dims) : null;
   if (rope) {
     rope.apply(q, batch.positions, N, NH, HS, false, strides.ldq);
     rope.apply(k, batch.positions, N, NKV, HS, false, strides.ldk);
@@ -77,7 +107,7 @@ export function selfAttentionForward(
   attentionForward(heads, att, q, k, v, batch.mask, shape, strides);
   const out = residual ?? new Float32Array(N * C);
   linearForward(out, heads, w.o, w.oBias, N, NH * HS, C, residual !== undefined);
-  return { out, saved: { strides, q, k, v, att, heads } };
+  return { out, saved: { strides, q, k, v, att, heads, norm } };
 }
 
 /**
@@ -100,6 +130,7 @@ export function selfAttentionIncremental(
   const N = B * T;
   const { C, NH, NKV, HS } = dims;
   const { q, k, v, strides } = projectQkv(inp, w, dims, N);
+  if (w.qkNorm) normalizeHeads(q, k, w.qkNorm, N, dims);
   if (rope) {
     rope.apply(q, tokens.positions, N, NH, HS, false, strides.ldq);
     rope.apply(k, tokens.positions, N, NKV, HS, false, strides.ldk);
@@ -118,6 +149,7 @@ function projectQkv(inp: Float32Array, w: AttentionWeights, dims: AttentionDims,
   const Q = NH * HS;
   const KV = NKV * HS;
   if (w.fused) {
+    if (w.qkNorm) throw new Error("per-head q/k RMSNorm needs separate q, k, v projections, not a fused one");
     const width = Q + 2 * KV;
     const qkv = new Float32Array(N * width); // (N, Q + 2·KV)
     linearForward(qkv, inp, w.fused.weight, w.fused.bias, N, C, width);
@@ -169,7 +201,27 @@ export function selfAttentionBackward(
     linearBackward(dinp, gf?.weight ?? null, gf?.bias ?? null, dqkv, inp, w.fused.weight, N, C, fusedWidth);
     return;
   }
-  linearBackward(dinp, g?.q ?? null, g?.qBias ?? null, dq, inp, w.q, N, C, Q);
-  linearBackward(dinp, g?.k ?? null, g?.kBias ?? null, dk, inp, w.k, N, C, KV);
+  const { dqIn, dkIn } = w.qkNorm && saved.norm ? headNormBackward(dq, dk, saved.norm, w.qkNorm, g, N, dims) : { dqIn: dq, dkIn: dk };
+  linearBackward(dinp, g?.q ?? null, g?.qBias ?? null, dqIn, inp, w.q, N, C, Q);
+  linearBackward(dinp, g?.k ?? null, g?.kBias ?? null, dkIn, inp, w.k, N, C, KV);
   linearBackward(dinp, g?.v ?? null, g?.vBias ?? null, dv, inp, w.v, N, C, KV);
+}
+
+/** Back through the per-head RMSNorm: gradients with respect to q and k before it (+ its weights'). */
+function headNormBackward(
+  dq: Float32Array,
+  dk: Float32Array,
+  saved: HeadNormSaved,
+  norm: NonNullable<AttentionWeights["qkNorm"]>,
+  g: AttentionGrads | null,
+  N: number,
+  dims: AttentionDims,
+): { dqIn: Float32Array; dkIn: Float32Array } {
+  const { NH, NKV, HS } = dims;
+  const dqIn = new Float32Array(dq.length);
+  const dkIn = new Float32Array(dk.length);
+  const gn = g?.qkNorm ?? null;
+  rmsNormBackward(dqIn, gn?.q ?? null, dq, saved.qIn, norm.q, saved.qRstd, N * NH, HS);
+  rmsNormBackward(dkIn, gn?.k ?? null, dk, saved.kIn, norm.k, saved.kRstd, N * NKV, HS);
+  return { dqIn, dkIn };
 }

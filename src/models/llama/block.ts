@@ -1,6 +1,9 @@
 // One Llama block (Touvron et al. 2023; HF modeling_llama.LlamaDecoderLayer), pre-RMSNorm:
 //   r = x + attn(rms_1(x));  out = r + mlp(rms_2(r))
-// rotate-half rotary on whole heads, grouped-query attention, SwiGLU MLP.
+// rotate-half rotary on whole heads, grouped-query attention, SwiGLU MLP. The same block runs
+// Mistral (modeling_mistral: identical within its sliding window), Qwen2/2.5 (modeling_qwen2:
+// biases on q, k, v) and Qwen3 (modeling_qwen3: q = rms_q(W_q·x) and k = rms_k(W_k·x) per head
+// before RoPE), as switches of LlamaConfig.
 import type { LlamaConfig } from "../config.js";
 import { LLAMA_NAMES } from "./weights.js";
 import { mlpBackward, mlpForward, type GluMlpWeights, type MlpSaved } from "../layers/mlp.js";
@@ -58,7 +61,10 @@ export class LlamaBlock implements Block {
   private attentionWeights(get: ParamLookup): AttentionWeights {
     const p = this.p;
     const { attnOut } = LLAMA_NAMES.editSurface;
-    const bias = (module: string) => (this.config.attentionBias ? get(p(`${module}.bias`)) : null);
+    const { attentionBias, qkvBias, qkNorm, rmsNormEps } = this.config;
+    // Llama: attention_bias puts biases on q, k, v and o; Qwen2 has them on q, k and v only
+    const bias = (module: string) =>
+      attentionBias || (qkvBias && module !== attnOut) ? get(p(`${module}.bias`)) : null;
     return {
       q: get(p("self_attn.q_proj.weight")),
       k: get(p("self_attn.k_proj.weight")),
@@ -68,6 +74,9 @@ export class LlamaBlock implements Block {
       kBias: bias("self_attn.k_proj"),
       vBias: bias("self_attn.v_proj"),
       oBias: bias(attnOut),
+      qkNorm: qkNorm
+        ? { q: get(p("self_attn.q_norm.weight")), k: get(p("self_attn.k_norm.weight")), eps: rmsNormEps }
+        : null,
     };
   }
 

@@ -1,4 +1,6 @@
-// Llama parameter layout (HF LlamaForCausalLM); all linear weights are already [out, in].
+// Llama parameter layout (HF LlamaForCausalLM, and Mistral/Qwen2/Qwen3, which use the same
+// names); all linear weights are already [out, in]. Qwen2 adds q/k/v biases, Qwen3 the per-head
+// norms self_attn.{q,k}_norm.weight (head_dim).
 import type { LlamaConfig } from "../config.js";
 import type { ArchitectureNames, ParamSpec } from "../param-spec.js";
 
@@ -23,9 +25,15 @@ export function llamaParamSpecs(config: LlamaConfig): ParamSpec[] {
       if (bias) specs.push({ name: `${p}${name}.bias`, shape: [out] });
     };
     specs.push({ name: p + "input_layernorm.weight", shape: [C] });
-    linear("self_attn.q_proj", Q, C, config.attentionBias);
-    linear("self_attn.k_proj", KV, C, config.attentionBias);
-    linear("self_attn.v_proj", KV, C, config.attentionBias);
+    const qkvBias = config.attentionBias || config.qkvBias;
+    linear("self_attn.q_proj", Q, C, qkvBias);
+    linear("self_attn.k_proj", KV, C, qkvBias);
+    linear("self_attn.v_proj", KV, C, qkvBias);
+    if (config.qkNorm)
+      specs.push(
+        { name: p + "self_attn.q_norm.weight", shape: [config.headDim] },
+        { name: p + "self_attn.k_norm.weight", shape: [config.headDim] },
+      );
     linear(LLAMA_NAMES.editSurface.attnOut, C, Q, config.attentionBias);
     specs.push({ name: p + "post_attention_layernorm.weight", shape: [C] });
     linear("mlp.gate_proj", F, C, config.mlpBias);

@@ -47,6 +47,10 @@ export function llama(vocabSize: number, intermediateSize: number): LlamaConfig 
     ropeScaling: null,
     attentionBias: false,
     mlpBias: false,
+    family: "llama",
+    qkvBias: false,
+    qkNorm: false,
+    slidingWindow: null,
     tieWordEmbeddings: false,
   };
 }

@@ -2,7 +2,8 @@
 // batch: dx, the gradient of every parameter of the block (by name), and the site gradients
 // dAttnOut / dMlpOut, checked by perturbing a delta added at that site through a DeltaHook.
 import { describe, it } from "node:test";
-import type { GptjConfig, Gpt2Config, LlamaConfig, ModelConfig } from "../../../src/models/config.js";
+import type { GptjConfig, GptNeoxConfig, Gpt2Config, LlamaConfig, ModelConfig } from "../../../src/models/config.js";
+import { GptNeoxBlock } from "../../../src/models/gpt-neox/block.js";
 import { architectureFor } from "../../../src/models/architecture.js";
 import { Gpt2Block } from "../../../src/models/gpt2/block.js";
 import { GptjBlock } from "../../../src/models/gptj/block.js";
@@ -60,6 +61,10 @@ const llama: LlamaConfig = {
   ropeScaling: null,
   attentionBias: false,
   mlpBias: false,
+  family: "llama",
+  qkvBias: false,
+  qkNorm: false,
+  slidingWindow: null,
 };
 const llamaBiased: LlamaConfig = {
   ...llama,
@@ -69,6 +74,25 @@ const llamaBiased: LlamaConfig = {
   attentionBias: true,
   mlpBias: true,
   ropeScaling: { type: "llama3", factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositions: 8 },
+};
+
+const qwen2: LlamaConfig = { ...llama, family: "qwen2", qkvBias: true, tieWordEmbeddings: true };
+const qwen3: LlamaConfig = { ...llama, family: "qwen3", headDim: 6, qkNorm: true };
+const neox: GptNeoxConfig = {
+  arch: "gpt_neox",
+  vocabSize: 29,
+  hiddenSize: 12,
+  numLayers: 2,
+  numHeads: 2,
+  intermediateSize: 20,
+  maxPositions: 16,
+  tieWordEmbeddings: false,
+  rotaryDim: 2,
+  ropeTheta: 10000,
+  layerNormEpsilon: 1e-5,
+  parallelResidual: true,
+  attentionBias: true,
+  activation: "gelu",
 };
 
 /** Layer `layer` of the config's architecture, built directly from its block class. */
@@ -82,6 +106,8 @@ function makeBlock(config: ModelConfig, layer: number, params: ParamLookup): Blo
       const rope = new RopeTable(config.headDim, "half", config.ropeTheta, config.ropeScaling);
       return new LlamaBlock(layer, config, params, rope);
     }
+    case "gpt_neox":
+      return new GptNeoxBlock(layer, config, params, new RopeTable(config.rotaryDim, "half", config.ropeTheta));
   }
 }
 
@@ -90,6 +116,14 @@ const CASES: { name: string; config: ModelConfig; prefix: string }[] = [
   { name: "GptjBlock", config: gptj, prefix: "transformer.h.1." },
   { name: "LlamaBlock (GQA)", config: llama, prefix: "model.layers.1." },
   { name: "LlamaBlock (biases, MQA, llama3 rope)", config: llamaBiased, prefix: "model.layers.1." },
+  { name: "LlamaBlock as Qwen2 (q/k/v biases)", config: qwen2, prefix: "model.layers.1." },
+  { name: "LlamaBlock as Qwen3 (q/k norm, head_dim 6 with 4 heads of C 16)", config: qwen3, prefix: "model.layers.1." },
+  { name: "GptNeoxBlock (parallel, partial rotary, exact GELU)", config: neox, prefix: "gpt_neox.layers.1." },
+  {
+    name: "GptNeoxBlock (sequential, no attention bias, tanh GELU)",
+    config: { ...neox, parallelResidual: false, attentionBias: false, activation: "gelu_tanh" },
+    prefix: "gpt_neox.layers.1.",
+  },
 ];
 
 for (const [index, { name, config, prefix }] of CASES.entries()) {

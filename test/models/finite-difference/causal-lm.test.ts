@@ -31,6 +31,10 @@ const llama: ModelConfig = {
   ropeScaling: null,
   attentionBias: false,
   mlpBias: false,
+  family: "llama",
+  qkvBias: false,
+  qkNorm: false,
+  slidingWindow: null,
 };
 
 const CONFIGS: { name: string; config: ModelConfig }[] = [
@@ -76,6 +80,26 @@ const CONFIGS: { name: string; config: ModelConfig }[] = [
         highFreqFactor: 4,
         originalMaxPositions: 8,
       },
+    },
+  },
+  { name: "qwen3 (q/k norm), tied", config: { ...llama, family: "qwen3", qkNorm: true, headDim: 6, tieWordEmbeddings: true } },
+  {
+    name: "gpt_neox (parallel, partial rotary)",
+    config: {
+      arch: "gpt_neox",
+      vocabSize: 31,
+      hiddenSize: 16,
+      numLayers: 3,
+      numHeads: 2,
+      intermediateSize: 24,
+      maxPositions: 16,
+      tieWordEmbeddings: false,
+      rotaryDim: 4,
+      ropeTheta: 10000,
+      layerNormEpsilon: 1e-5,
+      parallelResidual: true,
+      attentionBias: true,
+      activation: "gelu",
     },
   },
 ];

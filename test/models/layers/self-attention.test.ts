@@ -1,7 +1,8 @@
 // Finite-difference check of the attention sublayer (projections, rotary, attention core, output
 // projection): dinp and every weight and bias gradient, in the three shapes the blocks use —
 // GPT-2 (biases, no rotary), GPT-J (partial interleaved rotary), Llama (rotate-half rotary, GQA,
-// NH·HS ≠ C) — on a left- and right-padded batch.
+// NH·HS ≠ C), Qwen3 (per-head RMSNorm of q and k before the rotary) — on a left- and
+// right-padded batch.
 import { describe, it } from "node:test";
 import { RopeTable } from "../../../src/models/layers/rope.js";
 import {
@@ -19,6 +20,7 @@ interface Case {
   dims: AttentionDims;
   rope: RopeTable | null;
   biases: boolean;
+  qkNorm?: boolean;
 }
 
 const CASES: Case[] = [
@@ -35,11 +37,20 @@ const CASES: Case[] = [
     rope: new RopeTable(4, "half", 500),
     biases: true,
   },
+  {
+    name: "Qwen3 shape (q/k norm)",
+    dims: { C: 6, NH: 4, NKV: 2, HS: 4 },
+    rope: new RopeTable(4, "half", 500),
+    biases: false,
+    qkNorm: true,
+  },
 ];
 
-function randomWeights(rng: Rng, { C, NH, NKV, HS }: AttentionDims, biases: boolean): AttentionWeights {
+function randomWeights(rng: Rng, { C, NH, NKV, HS }: AttentionDims, biases: boolean, qkNorm = false): AttentionWeights {
   const bias = (n: number) => (biases ? randn(rng, n, 0.3) : null);
+  const normWeight = () => randn(rng, HS, 0.2).map((v) => 1 + v);
   return {
+    qkNorm: qkNorm ? { q: normWeight(), k: normWeight(), eps: 1e-6 } : null,
     q: randn(rng, NH * HS * C, 0.4),
     k: randn(rng, NKV * HS * C, 0.4),
     v: randn(rng, NKV * HS * C, 0.4),
@@ -57,21 +68,29 @@ for (const [index, c] of CASES.entries()) {
     const batch = paddedBatch(rng, PADDED_MASK, 10);
     const N = batch.B * batch.T;
     const { C } = c.dims;
-    const w = randomWeights(rng, c.dims, c.biases);
+    const w = randomWeights(rng, c.dims, c.biases, c.qkNorm);
     const inp = randn(rng, N * C); // (N, C)
     const r = randn(rng, N * C);
     const loss = () => project(selfAttentionForward(inp, w, c.dims, c.rope, batch).out, r);
     const { saved } = selfAttentionForward(inp, w, c.dims, c.rope, batch);
     const dinp = new Float32Array(N * C);
+    const matrices = Object.entries(w).filter(([key]) => key !== "qkNorm") as [string, Float32Array | null][];
     const g = Object.fromEntries(
-      Object.entries(w).map(([key, value]) => [key, value ? new Float32Array(value.length) : null]),
+      matrices.map(([key, value]) => [key, value ? new Float32Array(value.length) : null]),
     ) as AttentionGrads;
+    const HS = c.dims.HS;
+    if (w.qkNorm) g.qkNorm = { q: new Float32Array(HS), k: new Float32Array(HS), eps: w.qkNorm.eps };
     selfAttentionBackward(dinp, r, inp, saved, w, g, c.dims, c.rope, batch);
 
     it("dinp", () => {
       checkGradient(loss, inp, dinp, { name: "dinp", rng, coords: 16 });
     });
-    for (const key of Object.keys(w) as Exclude<keyof AttentionWeights, "fused">[]) {
+    if (w.qkNorm)
+      for (const which of ["q", "k"] as const)
+        it(`d ${which}_norm`, () =>
+          checkGradient(loss, w.qkNorm![which], g.qkNorm![which], { name: `d ${which}_norm`, rng, coords: HS }),
+        );
+    for (const key of Object.keys(w).filter((k) => k !== "qkNorm") as Exclude<keyof AttentionWeights, "fused" | "qkNorm">[]) {
       const param = w[key];
       if (!param) continue;
       // Without rotary, a key bias adds q·b to every score of a query row: softmax ignores it.
