@@ -8,7 +8,7 @@ import { makeBatch } from "../../src/runtime/batch.js";
 import { crossEntropy } from "../../src/runtime/loss.js";
 import { fixtureDir } from "./golden-helpers.js";
 
-for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny"]) {
+for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny", "qwen3-tiny", "gpt-neox-tiny"]) {
   describe(`CausalLM on ${name}`, () => {
     const model = loadModel(fixtureDir(name));
     const V = model.config.vocabSize;

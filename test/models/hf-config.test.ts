@@ -104,6 +104,10 @@ test("Llama 3 8B (GQA) and Llama 3.1 (llama3 rope scaling, several eos ids)", ()
     ropeScaling: null,
     attentionBias: false,
     mlpBias: false,
+    family: "llama",
+    qkvBias: false,
+    qkNorm: false,
+    slidingWindow: null,
     bosTokenId: 128000,
     eosTokenId: 128001,
   });
@@ -157,7 +161,7 @@ test("Llama defaults: kv heads, head_dim, rope_theta; linear scaling under eithe
   assert.ok(explicit.arch === "llama" && explicit.headDim === 32 && explicit.mlpBias);
 });
 
-test("Mistral maps to llama with maxPositions capped at the sliding window", () => {
+test("Mistral maps to the llama block with its sliding window (transformers' default 4096; null: none)", () => {
   const mistral = {
     ...LLAMA3_8B,
     model_type: "mistral",
@@ -166,9 +170,13 @@ test("Mistral maps to llama with maxPositions capped at the sliding window", () 
     vocab_size: 32000,
   };
   const config = parseModelConfig(mistral, "mistral/config.json");
-  assert.ok(config.arch === "llama" && config.maxPositions === 4096);
+  assert.ok(config.arch === "llama" && config.family === "mistral" && config.slidingWindow === 4096);
+  assert.equal(config.maxPositions, 32768);
   const noWindow = parseModelConfig({ ...mistral, sliding_window: null }, "c");
-  assert.equal(noWindow.maxPositions, 32768);
+  assert.ok(noWindow.arch === "llama" && noWindow.slidingWindow === null);
+  const { sliding_window: _absent, ...absent } = mistral;
+  const defaulted = parseModelConfig(absent, "c");
+  assert.ok(defaulted.arch === "llama" && defaulted.slidingWindow === 4096);
 });
 
 test("readModelConfig reads <dir>/config.json and reports a missing file", () => {
@@ -190,10 +198,13 @@ test("errors name the file and field: missing, wrong type, unknown values, incon
   const llama31Scaling = { rope_type: "llama3", factor: 8, low_freq_factor: 4, high_freq_factor: 1 };
   const cases: [unknown, RegExp][] = [
     ["[1]", /^f\.json: expected a JSON object, got \[1\]/],
-    [{ n_embd: 8 }, /missing field "model_type" \(expected one of gpt2, gptj, llama, mistral\)/],
+    [
+      { n_embd: 8 },
+      /missing field "model_type" \(expected one of gpt2, gptj, gpt_neox, llama, mistral, qwen2, qwen3\)/,
+    ],
     [
       { model_type: "bert" },
-      /field "model_type" must be one of "gpt2", "gptj", "llama", "mistral", got "bert"/,
+      /field "model_type" must be one of "gpt2", "gptj", "gpt_neox", "llama", "mistral", "qwen2", "qwen3", got "bert"/,
     ],
     [gpt2WithoutLayers, /^f\.json: missing field "n_layer" \(expected an integer ≥ 1\)/],
     [{ ...GPT2_XL, n_positions: undefined, n_ctx: undefined }, /missing field "n_positions"/],

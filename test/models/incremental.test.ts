@@ -47,7 +47,19 @@ const prompts = [
   [11, 12, 13, 14, 15, 16],
 ];
 
-for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny", "llama-tiny-tied-rope3"]) {
+const MODELS = [
+  "gpt2-tiny",
+  "gptj-tiny",
+  "llama-tiny",
+  "llama-tiny-tied-rope3",
+  "qwen2-tiny",
+  "qwen3-tiny",
+  "mistral-tiny",
+  "gpt-neox-tiny",
+  "gpt-neox-tiny-sequential",
+];
+
+for (const name of MODELS) {
   describe(`incremental forward with a KV cache on ${name}`, () => {
     const model = loadModel(fixtureDir(name));
     const V = model.config.vocabSize;
@@ -121,5 +133,31 @@ describe("incremental forward on GPT-2 past its learned positions", () => {
     );
     assert.equal(cache.length, 32);
     assert.equal(cache.realTokenCount(0), 32);
+  });
+});
+
+describe("a sliding-window model past its window (Mistral, Qwen with use_sliding_window)", () => {
+  const model = loadModel(fixtureDir("mistral-tiny")); // sliding_window 64
+  const window = 64;
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => (i % 300) + 1);
+
+  it("runs up to the window and refuses one position more, naming sliding_window", () => {
+    model.forward(makeBatch([ids(window)]), { logits: "none" });
+    assert.throws(
+      () => model.forward(makeBatch([ids(window + 1)]), { logits: "none" }),
+      /position 64 exceeds the model's 64 positions \(sliding_window = 64: locedit runs mistral models without the window, exactly, up to that length\)/,
+    );
+  });
+
+  it("the KV cache stops at the window too, leaving the cache as it was", () => {
+    const cache = model.newKVCache(1);
+    model.forwardIncremental({ B: 1, T: window, ids: Int32Array.from(ids(window)) }, cache, { logits: "none" });
+    assert.throws(() => model.forwardIncremental({ B: 1, T: 1, ids: Int32Array.of(3) }, cache), /sliding_window = 64/);
+    assert.equal(cache.length, window);
+  });
+
+  it("left padding does not count: a padded batch row of 64 real tokens runs", () => {
+    const batch = makeBatch([ids(window), ids(10)], { padSide: "left" });
+    model.forward(batch, { logits: "none" });
   });
 });

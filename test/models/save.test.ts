@@ -12,7 +12,17 @@ import { loadModel } from "../../src/models/load.js";
 import { saveModel } from "../../src/models/save.js";
 import { fixtureDir } from "./golden-helpers.js";
 
-const MODELS = ["gpt2-tiny", "gptj-tiny", "llama-tiny", "llama-tiny-tied-rope3"];
+const MODELS = [
+  "gpt2-tiny",
+  "gptj-tiny",
+  "llama-tiny",
+  "llama-tiny-tied-rope3",
+  "qwen2-tiny",
+  "qwen3-tiny",
+  "mistral-tiny",
+  "gpt-neox-tiny",
+  "gpt-neox-tiny-sequential",
+];
 
 describe("saveModel", () => {
   const tmp = mkdtempSync(join(tmpdir(), "locedit-save-"));
@@ -33,6 +43,26 @@ describe("saveModel", () => {
       saved.close();
     });
   }
+
+  it("GPT-NeoX's fused qkv is regrouped on load and written back in its per-head layout", () => {
+    const name = "gpt-neox-tiny";
+    const model = loadModel(fixtureDir(name));
+    const out = join(tmp, "neox-layout");
+    saveModel(model, out);
+    const original = openCheckpoint(fixtureDir(name));
+    const saved = openCheckpoint(out);
+    const qkv = "gpt_neox.layers.1.attention.query_key_value.weight";
+    const stored = original.readFloat32(qkv);
+    assert.deepEqual(saved.readFloat32(qkv), stored);
+    // in memory: rows [q heads; k heads; v heads]; in the file: [q_0; k_0; v_0; q_1; k_1; v_1]
+    const C = model.config.hiddenSize;
+    const D = C / model.config.numHeads;
+    const kRowOfHead1 = (C + D) * C; // k block, second head, first row
+    const fileRow = (1 * 3 + 1) * D * C; // head 1, part k, first row
+    assert.deepEqual(model.param(qkv).subarray(kRowOfHead1, kRowOfHead1 + C), stored.subarray(fileRow, fileRow + C));
+    original.close();
+    saved.close();
+  });
 
   it("F16 storage rounds each weight to the nearest half", () => {
     const model = loadModel(fixtureDir("llama-tiny"));

@@ -3,7 +3,7 @@
 import { openCheckpoint } from "../../io/checkpoint.js";
 import { readModelConfig } from "../../models/hf-config.js";
 import { architectureFor } from "../../models/architecture.js";
-import { headDimOf } from "../../models/config.js";
+import { familyOf, headDimOf, kvHeadsOf } from "../../models/config.js";
 import { sizeOf } from "../../models/param-spec.js";
 import { parseOptions, requireString } from "../args.js";
 
@@ -30,14 +30,16 @@ export async function inspectCommand(argv: string[]): Promise<void> {
   const parameters = specs.reduce((n, s) => n + sizeOf(s.shape), 0);
   const report = {
     architecture: config.arch,
+    family: familyOf(config),
     layers: config.numLayers,
     hidden_size: config.hiddenSize,
     intermediate_size: config.intermediateSize,
     heads: config.numHeads,
-    kv_heads: config.arch === "llama" ? config.numKeyValueHeads : config.numHeads,
+    kv_heads: kvHeadsOf(config),
     head_dim: headDimOf(config),
     vocab_size: config.vocabSize,
     max_positions: config.maxPositions,
+    sliding_window: config.arch === "llama" ? config.slidingWindow : null,
     tied_embeddings: config.tieWordEmbeddings,
     parameters,
     dtypes: Object.fromEntries(dtypes),
@@ -47,13 +49,19 @@ export async function inspectCommand(argv: string[]): Promise<void> {
   };
   if (values.json) return void console.log(JSON.stringify(report));
   const rows: [string, string][] = [
-    ["architecture", config.arch],
+    ["architecture", report.family === config.arch ? config.arch : `${config.arch} block (${report.family})`],
     ["layers", String(report.layers)],
     ["hidden size", String(report.hidden_size)],
     ["MLP size", String(report.intermediate_size)],
     ["heads (kv)", `${report.heads} (${report.kv_heads}), head dim ${report.head_dim}`],
     ["vocabulary", String(report.vocab_size)],
-    ["max positions", String(report.max_positions)],
+    [
+      "max positions",
+      String(report.max_positions) +
+        (report.sliding_window === null
+          ? ""
+          : `; sliding window ${report.sliding_window} (longer input refused)`),
+    ],
     ["tied embeddings", String(report.tied_embeddings)],
     ["parameters", `${parameters.toLocaleString("en-US")} (${(parameters / 1e6).toFixed(2)} M)`],
     ["stored dtype", [...dtypes].map(([d, n]) => `${d} ×${n}`).join(", ")],

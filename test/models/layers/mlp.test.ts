@@ -1,5 +1,5 @@
-// Finite-difference check of the MLP sublayer, GELU (GPT-2/GPT-J) and SwiGLU (Llama, with and
-// without biases): dinp and every weight and bias gradient.
+// Finite-difference check of the MLP sublayer, GELU (GPT-2/GPT-J tanh, GPT-NeoX exact) and SwiGLU
+// (Llama, with and without biases): dinp and every weight and bias gradient.
 import { describe, it } from "node:test";
 import { mlpBackward, mlpForward, type MlpWeights } from "../../../src/models/layers/mlp.js";
 import { createRng, type Rng } from "../../../src/util/random.js";
@@ -34,6 +34,7 @@ const CASES: { name: string; make: (rng: Rng) => MlpWeights }[] = [
   { name: "gelu", make: geluWeights },
   { name: "swiglu", make: (rng) => swigluWeights(rng, false) },
   { name: "swiglu with biases", make: (rng) => swigluWeights(rng, true) },
+  { name: "exact gelu", make: (rng) => ({ ...geluWeights(rng), exact: true }) },
 ];
 
 for (const [index, c] of CASES.entries()) {
