@@ -95,6 +95,7 @@ export const INFORMATIONAL_FIELDS: readonly string[] = [
   "stats_dir",
   "device",
   "model_parallel",
+  "P_loc",
   "edit_layer",
   "_comment",
 ];

@@ -26,6 +26,7 @@ export {
   resolveHparams,
   shippedHparamsDir,
   shippedHparamsFile,
+  PAPER_MODELS,
   SHIPPED_MODELS,
   type ResolveOptions,
   type ShippedModel,

@@ -1,6 +1,7 @@
 // Finding the hyperparameters for an edit: an explicit file, a file beside the model, a shipped
 // file for a recognised model (hparams/<method>/<model>[-blue].json, values from kmeng01/rome,
-// kmeng01/memit, xpq-tech/PMET, jianghoucheng/AlphaEdit and xpq-tech/BLUE — see hparams/README.md),
+// kmeng01/memit, xpq-tech/PMET, jianghoucheng/AlphaEdit, xpq-tech/BLUE and zjunlp/EasyEdit — see
+// hparams/README.md),
 // or derived defaults; then checked against the model's shape.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,28 +14,40 @@ import { defaultedFields, parseHparams } from "./schema.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "./types.js";
 
 /** Models with shipped hyperparameter files, by the name used in their file names. */
-export type ShippedModel = "gpt2-xl" | "gpt-j-6b" | "llama3-8b";
+export type ShippedModel = "gpt2-xl" | "gpt-j-6b" | "llama3-8b" | "qwen2.5-7b" | "mistral-7b" | "llama3.2-3b";
 
-export const SHIPPED_MODELS: readonly ShippedModel[] = ["gpt2-xl", "gpt-j-6b", "llama3-8b"];
+/** The BLUE paper's models: a file for every method, and a BLUE file for all but ROME. */
+export const PAPER_MODELS: readonly ShippedModel[] = ["gpt2-xl", "gpt-j-6b", "llama3-8b"];
+
+/** Every recognised model; the later three have EasyEdit's MEMIT files (Qwen2.5-7B also AlphaEdit). */
+export const SHIPPED_MODELS: readonly ShippedModel[] = [
+  ...PAPER_MODELS,
+  "qwen2.5-7b",
+  "mistral-7b",
+  "llama3.2-3b",
+];
 
 /**
  * The shipped model whose shape `config` has, or undefined: GPT2-XL (gpt2, 48 layers, d 1600),
  * GPT-J-6B (gptj, 28, 4096), Llama-3-8B (llama, 32, 4096, vocab 128256, d_ff 14336; Llama-3.1-8B
- * has the same shape and is recognised too; Llama-2-7B's vocab of 32000 is not).
+ * has the same shape and is recognised too; Llama-2-7B's vocab of 32000 is not), Llama-3.2-3B
+ * (llama, 28, 3072, vocab 128256, d_ff 8192), Qwen2.5-7B (qwen2, 28, 3584, vocab 152064, d_ff
+ * 18944) and Mistral-7B (mistral, 32, 4096, d_ff 14336, vocab 32000 for v0.1/v0.2, 32768 for v0.3).
  */
 export function recognizeModel(config: ModelConfig): ShippedModel | undefined {
   const { arch, numLayers, hiddenSize } = config;
   if (arch === "gpt2" && numLayers === 48 && hiddenSize === 1600) return "gpt2-xl";
   if (arch === "gptj" && numLayers === 28 && hiddenSize === 4096) return "gpt-j-6b";
-  if (
-    arch === "llama" &&
-    numLayers === 32 &&
-    hiddenSize === 4096 &&
-    config.vocabSize === 128256 &&
-    config.intermediateSize === 14336
-  )
-    return "llama3-8b";
-  return undefined;
+  if (arch !== "llama") return undefined;
+  const shape = `${config.family} ${numLayers} ${hiddenSize} ${config.intermediateSize} ${config.vocabSize}`;
+  const known: Record<string, ShippedModel> = {
+    "llama 32 4096 14336 128256": "llama3-8b",
+    "llama 28 3072 8192 128256": "llama3.2-3b",
+    "qwen2 28 3584 18944 152064": "qwen2.5-7b",
+    "mistral 32 4096 14336 32000": "mistral-7b",
+    "mistral 32 4096 14336 32768": "mistral-7b",
+  };
+  return known[shape];
 }
 
 /** The package's hparams/ folder. */

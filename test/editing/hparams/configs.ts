@@ -1,5 +1,5 @@
-// Model configurations for the hyperparameter tests: the three shipped models' shapes and small
-// ones, built directly (no config.json needed).
+// Model configurations for the hyperparameter tests: the shipped models' shapes and small ones,
+// built directly (no config.json needed).
 import type { Gpt2Config, GptjConfig, LlamaConfig, ModelConfig } from "../../../src/models/config.js";
 
 const common = { vocabSize: 50257, maxPositions: 1024, tieWordEmbeddings: true };
@@ -56,6 +56,26 @@ export function llama(vocabSize: number, intermediateSize: number): LlamaConfig 
 }
 
 export const LLAMA3_8B: LlamaConfig = llama(128256, 14336);
+
+export const LLAMA32_3B: LlamaConfig = {
+  ...llama(128256, 8192),
+  numLayers: 28,
+  hiddenSize: 3072,
+  numHeads: 24,
+  tieWordEmbeddings: true,
+};
+
+export const QWEN25_7B: LlamaConfig = {
+  ...llama(152064, 18944),
+  family: "qwen2",
+  qkvBias: true,
+  numLayers: 28,
+  hiddenSize: 3584,
+  numHeads: 28,
+  numKeyValueHeads: 4,
+};
+
+export const MISTRAL_7B: LlamaConfig = { ...llama(32000, 14336), family: "mistral", slidingWindow: 4096 };
 
 /** The bundled tiny-facts model's shape: 4 layers of width 128. */
 export const TINY: ModelConfig = gpt2(4, 128);

@@ -11,7 +11,17 @@ import {
   resolveHparams,
   shippedHparamsFile,
 } from "../../../src/editing/hparams/index.js";
-import { gpt2, GPT2_XL, GPT_J, llama, LLAMA3_8B, TINY } from "./configs.js";
+import {
+  gpt2,
+  GPT2_XL,
+  GPT_J,
+  llama,
+  LLAMA3_8B,
+  LLAMA32_3B,
+  MISTRAL_7B,
+  QWEN25_7B,
+  TINY,
+} from "./configs.js";
 
 function withTempDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "locedit-hparams-"));
@@ -29,6 +39,24 @@ test("recognizeModel: by architecture, depth, width (and Llama 3's vocabulary an
   assert.equal(recognizeModel(llama(32000, 11008)), undefined, "Llama-2-7B has the same depth and width");
   assert.equal(recognizeModel(gpt2(48, 1280)), undefined);
   assert.equal(recognizeModel(TINY), undefined);
+  assert.equal(recognizeModel(QWEN25_7B), "qwen2.5-7b");
+  assert.equal(recognizeModel(MISTRAL_7B), "mistral-7b");
+  assert.equal(recognizeModel({ ...MISTRAL_7B, vocabSize: 32768 }), "mistral-7b", "v0.3's vocabulary");
+  assert.equal(recognizeModel(LLAMA32_3B), "llama3.2-3b");
+  assert.equal(
+    recognizeModel({ ...LLAMA3_8B, family: "mistral" }),
+    undefined,
+    "the family counts, not only the shape",
+  );
+  assert.equal(recognizeModel({ ...QWEN25_7B, family: "qwen3", qkvBias: false, qkNorm: true }), undefined);
+});
+
+test("a recognised model without a published BLUE file gets derived BLUE defaults", () => {
+  const plain = resolveHparams({ method: "memit", modelDir: "/nonexistent", config: MISTRAL_7B });
+  assert.match(plain.source, /hparams\/memit\/mistral-7b\.json$/);
+  const blue = resolveHparams({ method: "memit", blue: true, modelDir: "/nonexistent", config: MISTRAL_7B });
+  assert.equal(blue.source, "derived");
+  assert.equal(blue.hparams.blue, true);
 });
 
 test("a recognised model gets its shipped file; BLUE its -blue file", () => {

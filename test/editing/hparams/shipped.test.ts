@@ -8,14 +8,22 @@ import {
   checkHparamsAgainstModel,
   EDIT_METHODS,
   loadHparams,
+  PAPER_MODELS,
   SHIPPED_MODELS,
   shippedHparamsDir,
   shippedHparamsFile,
   type EditMethod,
 } from "../../../src/editing/hparams/index.js";
-import { GPT2_XL, GPT_J, LLAMA3_8B } from "./configs.js";
+import { GPT2_XL, GPT_J, LLAMA3_8B, LLAMA32_3B, MISTRAL_7B, QWEN25_7B } from "./configs.js";
 
-const CONFIGS = { "gpt2-xl": GPT2_XL, "gpt-j-6b": GPT_J, "llama3-8b": LLAMA3_8B };
+const CONFIGS = {
+  "gpt2-xl": GPT2_XL,
+  "gpt-j-6b": GPT_J,
+  "llama3-8b": LLAMA3_8B,
+  "qwen2.5-7b": QWEN25_7B,
+  "mistral-7b": MISTRAL_7B,
+  "llama3.2-3b": LLAMA32_3B,
+};
 
 test("every file under hparams/ passes the schema and the model check", () => {
   const dir = shippedHparamsDir();
@@ -31,16 +39,39 @@ test("every file under hparams/ passes the schema and the model check", () => {
       count++;
     }
   }
-  assert.equal(count, 4 * 3 + 3 * 3);
+  assert.equal(count, 4 * 3 + 3 * 3 + 3 + 1);
 });
 
-test("each method has a file per model, and a BLUE file except ROME", () => {
+test("each method has a file per paper model, and a BLUE file except ROME; EasyEdit's MEMIT/AlphaEdit files", () => {
   for (const method of EDIT_METHODS)
-    for (const model of SHIPPED_MODELS) {
+    for (const model of PAPER_MODELS) {
       assert.ok(shippedHparamsFile(method, model), `${method}/${model}`);
       assert.equal(shippedHparamsFile(method, model, { blue: true }) !== undefined, method !== "rome");
     }
   assert.equal(shippedHparamsFile("memit", "gpt2-medium"), undefined);
+  for (const model of SHIPPED_MODELS.filter((m) => !PAPER_MODELS.includes(m))) {
+    assert.ok(shippedHparamsFile("memit", model), `memit/${model}`);
+    assert.equal(shippedHparamsFile("memit", model, { blue: true }), undefined, "no published BLUE file");
+    assert.equal(
+      shippedHparamsFile("alphaedit", model) !== undefined,
+      model === "qwen2.5-7b",
+      `alphaedit/${model}`,
+    );
+  }
+});
+
+test("EasyEdit's values for Qwen2.5-7B, Mistral-7B, Llama3.2-3B (hparams/README.md)", () => {
+  for (const model of ["qwen2.5-7b", "mistral-7b", "llama3.2-3b"]) {
+    const h = loadHparams("memit", shippedHparamsFile("memit", model) as string);
+    assert.deepEqual(
+      [h.layers, h.v_lr, h.v_num_grad_steps, h.clamp_norm_factor, h.v_weight_decay, h.mom2_update_weight],
+      [[4, 5, 6, 7, 8], 0.5, 25, 4, 0.001, 15000],
+      model,
+    );
+    assert.equal(h.v_loss_layer, model === "mistral-7b" ? 31 : 27);
+  }
+  const alpha = loadHparams("alphaedit", shippedHparamsFile("alphaedit", "qwen2.5-7b") as string);
+  assert.deepEqual([alpha.layers, alpha.L2, alpha.nullspace_threshold], [[4, 5, 6, 7, 8], 1, 0.02]);
 });
 
 test("published values (ARCHITECTURE.md §5, hparams/README.md)", () => {
