@@ -14,6 +14,8 @@ export type {
   Gpt2Config,
   GptjConfig,
   LlamaConfig,
+  LlamaFamily,
+  GptNeoxConfig,
   RopeScaling,
   Architecture,
 } from "./models/config.js";
@@ -27,6 +29,12 @@ export {
 } from "./models/causal-lm.js";
 export type { Batch, DeltaHook, DeltaSite } from "./models/types.js";
 export { loadModel, type LoadOptions, type LoadProgress } from "./models/load.js";
+export {
+  downloadModel,
+  type DownloadOptions,
+  type DownloadProgress,
+  type DownloadResult,
+} from "./hub/download.js";
 export { saveModel, type SaveOptions } from "./models/save.js";
 export { randomParams } from "./models/random-weights.js";
 export { makeBatch, lastTokenPositions, type PadSide } from "./runtime/batch.js";

@@ -1,10 +1,10 @@
-// Tests for src/io/config.ts on the families beyond GPT-2/GPT-J/Llama, with the published
+// Tests for src/models/hf-config.ts on the families beyond GPT-2/GPT-J/Llama, with the published
 // config.json of Qwen2.5-7B and -0.5B, Qwen3-8B and -0.6B, Mistral-7B-v0.1 and Pythia-160M
 // (trimmed to the fields read): what each maps to, transformers' defaults, and errors.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseModelConfig } from "../../src/io/config.js";
-import { errorMessage } from "./fixtures.js";
+import { parseModelConfig } from "../../src/models/hf-config.js";
+import { errorMessage } from "../io/fixtures.js";
 
 const QWEN25_7B = {
   architectures: ["Qwen2ForCausalLM"],
