@@ -150,12 +150,10 @@ function parseLlama(fields: JsonFields, family: LlamaFamily): LlamaConfig {
  * (transformers' MistralConfig defaults it to 4096); Qwen2/3 only with `use_sliding_window`.
  */
 function slidingWindowOf(fields: JsonFields, family: LlamaFamily): number | null {
-  if (family === "mistral")
-    return fields.raw("sliding_window") === undefined
-      ? 4096
-      : fields.has("sliding_window")
-        ? fields.integer("sliding_window")
-        : null;
+  if (family === "mistral") {
+    if (fields.raw("sliding_window") === undefined) return 4096;
+    return fields.has("sliding_window") ? fields.integer("sliding_window") : null;
+  }
   if ((family === "qwen2" || family === "qwen3") && fields.boolean("use_sliding_window", false))
     return fields.integer("sliding_window", 4096);
   return null;
