@@ -9,3 +9,4 @@ export {
   readRequestsFile,
 } from "./parse.js";
 export { checkBatch } from "./batch.js";
+export { zsreCaseRequest, zsreRequest } from "./zsre.js";

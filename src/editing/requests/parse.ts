@@ -1,12 +1,14 @@
 // Edit requests from files: CounterFact records (Meng et al. 2022; `requested_rewrite` with a
 // "{}" prompt template, `target_new.str`, `target_true.str`), a flat form `{prompt, subject,
 // target_new, target_true?}` whose prompt may spell the subject out, or camelCase `targetNew` /
-// `targetTrue`; as one JSON value (a record or an array) or JSON Lines. Targets get a leading
-// space as kmeng01/memit's memit_main does (`" " + target_new["str"]` when it lacks one).
+// `targetTrue`, or zsRE records in the MEND format (zsre.ts); as one JSON value (a record or an
+// array) or JSON Lines. Targets get a leading space as kmeng01/memit's memit_main does
+// (`" " + target_new["str"]` when it lacks one).
 import { readFileSync } from "node:fs";
 import { parseJsonText } from "../../io/json-text.js";
 import { isPlainObject, jsonPreview } from "../../io/json-values.js";
 import type { EditRequest } from "./types.js";
+import { isZsreRecord, zsreRequest } from "./zsre.js";
 
 type Json = Record<string, unknown>;
 
@@ -130,6 +132,7 @@ function recordLabel(source: string, value: unknown, index: number, where = `rec
 }
 
 function parseLabelled(value: unknown, index: number, label: string): EditRequest {
+  if (isZsreRecord(value)) return zsreRequest(value, index, label);
   try {
     return parseRecord(value, index);
   } catch (error) {

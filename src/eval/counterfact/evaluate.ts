@@ -2,12 +2,14 @@
 // `compute_rewrite_quality_counterfact` over many records, then `summarize`): every rewrite,
 // paraphrase and neighbourhood prompt of every record is scored with " " + target_new.str and
 // " " + target_true.str (mean per-token NLL, teacher forced) in one batched pass, then the metrics
-// of metrics.ts are taken per record and averaged. Fluency (generation entropy) is optional.
+// of metrics.ts are taken per record and averaged. Fluency (generation entropy) and consistency
+// (TF-IDF cosine of the same generations with the new target's attribute snippets) are optional.
 import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { encodeContinuation } from "../../runtime/score.js";
 import { fillTemplate } from "../../tokenizers/prompt-template.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
+import { recordConsistency, type ConsistencyReferences } from "../consistency/consistency.js";
 import { generateFluencyTexts, generationEntropy, type FluencyGenerationOptions } from "../fluency.js";
 import { scoreTokenPairs, type TokenPair } from "./batch-score.js";
 import {
@@ -27,6 +29,8 @@ export interface CounterfactEvalOptions {
   include?: { paraphrase?: boolean; neighborhood?: boolean; fluency?: boolean };
   /** sampling settings of the fluency generations (top-k 5, 100 tokens, seed 0) */
   fluency?: Omit<FluencyGenerationOptions, "batchRows" | "onProgress">;
+  /** TF-IDF vectorizer and attribute snippets: when given, consistency is computed (and fluency with it) */
+  consistency?: ConsistencyReferences;
 }
 
 export interface CounterfactEvaluation {
@@ -60,7 +64,8 @@ export function evaluateCounterfact(
     paraphrase: options.include?.paraphrase ?? true,
     neighborhood: options.include?.neighborhood ?? true,
   };
-  const fluency = options.include?.fluency ?? false;
+  const consistency = options.consistency ?? null;
+  const fluency = (options.include?.fluency ?? false) || consistency !== null;
   const groups: Group[] = ["rewrite", "paraphrase", "neighborhood"];
   const prompts = records.map((r) => recordPrompts(r, include));
   // Two pairs per prompt: (prompt, " " + new) then (prompt, " " + true), records in order.
@@ -122,12 +127,17 @@ export function evaluateCounterfact(
     const count = fluency ? record.generation_prompts.length : 0;
     const generations = fluency ? texts.slice(nextText, (nextText += count)) : null;
     const entropy = generations && generations.length > 0 ? generationEntropy(generations) : null;
+    const { relation_id, target_new } = record.requested_rewrite;
+    const similarity =
+      consistency && generations && generations.length > 0
+        ? recordConsistency(generations, relation_id, target_new.id, consistency)
+        : null;
     return {
       caseId: record.case_id,
       ...byGroup,
       generations,
-      metrics: recordMetrics(byGroup.rewrite, byGroup.paraphrase, byGroup.neighborhood, entropy),
+      metrics: recordMetrics(byGroup.rewrite, byGroup.paraphrase, byGroup.neighborhood, entropy, similarity),
     };
   });
-  return { records: results, summary: summarizeRecords(results) };
+  return { records: results, summary: summarizeRecords(results, { consistency: consistency !== null }) };
 }

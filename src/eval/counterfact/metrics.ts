@@ -7,7 +7,9 @@
 //    NLL(true) < NLL(new); Magnitude (NM): mean of exp(−NLL(true)) − exp(−NLL(new));
 //  - accuracies (`*_prompts_correct`): every token of the expected target (new for rewrite and
 //    paraphrase prompts, true for neighbourhood prompts) is the teacher-forced argmax;
-//  - Fluency: the weighted bi/tri-gram entropy of the record's generations (fluency.ts).
+//  - Fluency: the weighted bi/tri-gram entropy of the record's generations (fluency.ts);
+//  - Consistency: TF-IDF cosine of the generations with the new target's attribute snippets
+//    (consistency/consistency.ts); null for a record whose new target has no snippet.
 // The summary averages the per-record means over records and reports them × 100, as summarize.py
 // does; Score = harmonic mean of ES, PS and NS (the reference's `post_score`, BLUE's "Score").
 
@@ -37,6 +39,8 @@ export interface RecordMetrics {
   specificityAccuracy: number | null;
   /** weighted n-gram entropy of the generations (bits), when fluency was asked for */
   fluency: number | null;
+  /** TF-IDF cosine with the new target's snippets, when asked for and the snippets exist */
+  consistency: number | null;
 }
 
 export interface RecordScores {
@@ -64,6 +68,10 @@ export interface CounterfactSummary {
   specificityAccuracy: number | null;
   /** mean n-gram entropy × 100 (the reference's "ngram_entropy"; GPT-2 XL ≈ 626) */
   fluency: number | null;
+  /** mean TF-IDF consistency × 100 over the records with snippets (the reference's "reference_score") */
+  consistency: number | null;
+  /** records left out of consistency for want of snippets (null when consistency was not asked for) */
+  consistencyMissing: number | null;
   /** number of records */
   n: number;
 }
@@ -99,6 +107,7 @@ export function recordMetrics(
   paraphrase: readonly PromptScores[],
   neighborhood: readonly PromptScores[],
   fluency: number | null = null,
+  consistency: number | null = null,
 ): RecordMetrics {
   const es = groupMetrics(rewrite, true);
   if (es.success === null) throw new Error("a record needs at least one rewrite prompt");
@@ -115,11 +124,18 @@ export function recordMetrics(
     specificityMagnitude: ns.magnitude,
     specificityAccuracy: ns.accuracy,
     fluency,
+    consistency,
   };
 }
 
-/** Mean over records (skipping nulls) × 100 of each metric; Score = hmean(ES, PS, NS). */
-export function summarizeRecords(records: readonly { metrics: RecordMetrics }[]): CounterfactSummary {
+/**
+ * Mean over records (skipping nulls) × 100 of each metric; Score = hmean(ES, PS, NS). With
+ * `consistency`, records without a consistency figure are counted as missing snippets.
+ */
+export function summarizeRecords(
+  records: readonly { metrics: RecordMetrics }[],
+  options: { consistency?: boolean } = {},
+): CounterfactSummary {
   const percent = (key: keyof RecordMetrics): number | null => {
     const values = records.map((r) => r.metrics[key]).filter((v): v is number => v !== null);
     const m = mean(values);
@@ -141,6 +157,10 @@ export function summarizeRecords(records: readonly { metrics: RecordMetrics }[])
     generalizationAccuracy: percent("generalizationAccuracy"),
     specificityAccuracy: percent("specificityAccuracy"),
     fluency: percent("fluency"),
+    consistency: percent("consistency"),
+    consistencyMissing: options.consistency
+      ? records.filter((r) => r.metrics.consistency === null).length
+      : null,
     n: records.length,
   };
 }
