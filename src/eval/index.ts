@@ -1,4 +1,5 @@
-// Evaluation of edited models: CounterFact metrics and generation fluency.
+// Evaluation of edited models: CounterFact metrics (with fluency and consistency), zsRE metrics,
+// generation-based (WILD) evaluation, and the general-capability probes.
 export * from "./counterfact/index.js";
 export {
   generateFluencyTexts,
@@ -8,3 +9,8 @@ export {
   wordTokens,
   type FluencyGenerationOptions,
 } from "./fluency.js";
+export * from "./consistency/index.js";
+export * from "./zsre/index.js";
+export * from "./wild/index.js";
+export * from "./probes/index.js";
+export { greedyBatches, type GreedyBatchOptions } from "./greedy.js";

@@ -25,3 +25,4 @@ export {
   type RecordScores,
 } from "./metrics.js";
 export { parseCounterfactRecords, readCounterfactFile } from "../../data/counterfact/parse.js";
+export { evaluateCounterfactWild } from "./wild.js";

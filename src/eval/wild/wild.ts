@@ -7,7 +7,7 @@
 //   exact: the continuation is the target and nothing more.
 // A prompt that leaves no room in the model's context for one new token is skipped and counted.
 import type { CausalLM } from "../../models/causal-lm.js";
-import { generate } from "../../runtime/generate.js";
+import { greedyBatches } from "../greedy.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 
 export interface WildItem {
@@ -79,8 +79,7 @@ export function newlineTokenIds(tokenizer: Tokenizer): number[] {
 
 /**
  * Greedy continuations of `prompts` up to the first newline, EOS or `maxNewTokens`; null for a
- * prompt with no room left in the context. Prompts with the same token budget share generate calls
- * (left padded), longest first.
+ * prompt with no room left in the model's context.
  */
 export function greedyContinuations(
   model: CausalLM,
@@ -89,10 +88,8 @@ export function greedyContinuations(
   options: WildOptions = {},
 ): (string | null)[] {
   const maxNew = options.maxNewTokens ?? 16;
-  const batchRows = options.batchRows ?? 32;
   if (!Number.isInteger(maxNew) || maxNew < 1)
     throw new Error(`maxNewTokens must be an integer ≥ 1, got ${maxNew}`);
-  const context = model.config.maxPositions;
   const encoded = prompts.map((p, i) => {
     const ids = tokenizer.encode(p);
     if (ids.length === 0) throw new Error(`WILD prompt ${i} (${JSON.stringify(p)}) has no tokens`);
@@ -100,32 +97,18 @@ export function greedyContinuations(
   });
   const stops = [...newlineTokenIds(tokenizer)];
   if (tokenizer.eosTokenId !== null) stops.push(tokenizer.eosTokenId);
-  const byBudget = new Map<number, number[]>();
-  encoded.forEach((ids, i) => {
-    const budget = Math.min(maxNew, context - ids.length);
-    if (budget >= 1) byBudget.set(budget, [...(byBudget.get(budget) ?? []), i]);
+  const budgets = encoded.map((ids) => Math.min(maxNew, model.config.maxPositions - ids.length));
+  const outputs = greedyBatches(model, encoded, budgets, {
+    stopTokenIds: stops,
+    padId: tokenizer.padTokenId,
+    batchRows: options.batchRows,
+    onProgress: options.onProgress,
   });
-  const texts: (string | null)[] = prompts.map(() => null);
-  let done = prompts.length - [...byBudget.values()].reduce((a, m) => a + m.length, 0);
-  for (const [budget, members] of byBudget) {
-    members.sort((a, b) => encoded[b].length - encoded[a].length || a - b);
-    for (let first = 0; first < members.length; first += batchRows) {
-      const chunk = members.slice(first, first + batchRows);
-      const outputs = generate(
-        model,
-        chunk.map((i) => encoded[i]),
-        { maxNewTokens: budget, stopTokenIds: stops, padId: tokenizer.padTokenId },
-      );
-      chunk.forEach((i, b) => {
-        const ids = outputs[b];
-        if (ids.length > 0 && ids[ids.length - 1] === tokenizer.eosTokenId) ids.pop();
-        texts[i] = tokenizer.decode(ids, { skipSpecialTokens: true }).split("\n")[0];
-      });
-      done += chunk.length;
-      options.onProgress?.(done, prompts.length);
-    }
-  }
-  return texts;
+  return outputs.map((ids) => {
+    if (ids === null) return null;
+    if (ids.length > 0 && ids[ids.length - 1] === tokenizer.eosTokenId) ids.pop();
+    return tokenizer.decode(ids, { skipSpecialTokens: true }).split("\n")[0];
+  });
 }
 
 /** Generates for every item and compares its continuation with its target. */
@@ -154,12 +137,4 @@ export function evaluateWild(
       skipped: continuation === null,
     };
   });
-}
-
-/** Share (× 100) of matched and exactly matched items among those not skipped; null when none. */
-export function wildRates(results: readonly WildResult[]): { match: number | null; exact: number | null } {
-  const scored = results.filter((r) => !r.skipped);
-  if (scored.length === 0) return { match: null, exact: null };
-  const rate = (key: "match" | "exact") => (100 * scored.filter((r) => r[key]).length) / scored.length;
-  return { match: rate("match"), exact: rate("exact") };
 }
