@@ -2,7 +2,7 @@
 // Revisiting Evaluation in the Wild"): instead of teacher forcing the target's tokens, which leaks
 // their content and length, the model continues the prompt greedily until it writes a newline or
 // EOS or reaches `maxNewTokens`, and the continuation is compared with the target after
-// normalising both (lower case, punctuation and symbols removed, runs of spaces collapsed):
+// normalising both (lower case, accents, punctuation and symbols removed, spaces collapsed):
 //   match: the continuation starts with the target's words (" Paris, the capital" for "Paris");
 //   exact: the continuation is the target and nothing more.
 // A prompt that leaves no room in the model's context for one new token is skipped and counted.
@@ -37,11 +37,16 @@ export interface WildOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Lower case, NFKD, punctuation and symbols dropped, whitespace collapsed and trimmed. */
+/**
+ * Lower case without accents (NFKD, combining marks dropped); dashes and slashes become spaces,
+ * other punctuation and symbols are dropped ("U.S." → "us"); whitespace collapsed and trimmed.
+ */
 export function normalizeAnswer(text: string): string {
   return text
     .normalize("NFKD")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
+    .replace(/[\p{Pd}/]/gu, " ")
     .replace(/[\p{P}\p{S}]/gu, "")
     .replace(/\s+/gu, " ")
     .trim();
