@@ -9,6 +9,7 @@
 // record (index) and the field.
 import { readFileSync } from "node:fs";
 import { parseJsonText } from "../../io/json-text.js";
+import { describeValue, isPlainObject, jsonPreview } from "../../io/json-values.js";
 
 /** One record as the file has it (the fields the metrics and edits read). */
 export interface ZsreRecord {
@@ -39,29 +40,19 @@ export interface ZsreCase {
 
 export const NQ_PREFIX = "nq question: ";
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function shown(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** Whether a parsed value looks like a MEND zsRE record (to tell it from CounterFact records). */
 export function isZsreRecord(value: unknown): boolean {
-  return isObject(value) && "src" in value && "answers" in value && "subject" in value;
+  return isPlainObject(value) && "src" in value && "answers" in value && "subject" in value;
 }
 
 /** Validates one record; `where` names the file and record in errors. */
 export function validateZsreRecord(value: unknown, where: string): ZsreRecord {
-  if (!isObject(value))
+  if (!isPlainObject(value))
     throw new Error(
-      `${where}: expected an object {subject, src, rephrase, answers, loc, loc_ans}, got ${shown(value)}`,
+      `${where}: expected an object {subject, src, rephrase, answers, loc, loc_ans}, got ${describeValue(value)}`,
     );
   const fail = (field: string, expected: string): never => {
-    throw new Error(`${where}: field "${field}" must be ${expected}, got ${shown(value[field])}`);
+    throw new Error(`${where}: field "${field}" must be ${expected}, got ${describeValue(value[field])}`);
   };
   const text = (field: string): string =>
     typeof value[field] === "string" && (value[field] as string).trim() !== ""
@@ -79,24 +70,24 @@ export function validateZsreRecord(value: unknown, where: string): ZsreRecord {
   if (!Array.isArray(answers) || answers.length === 0) return fail("answers", "a non-empty array of strings");
   answers.forEach((a, i) => {
     if (typeof a !== "string" || a.trim() === "")
-      throw new Error(`${where}: field "answers[${i}]" must be a non-empty string, got ${shown(a)}`);
+      throw new Error(`${where}: field "answers[${i}]" must be a non-empty string, got ${describeValue(a)}`);
   });
   record.answers = [...(answers as string[])];
   if (record.subject.trim() !== record.subject)
     throw new Error(
-      `${where}: field "subject" must not start or end with whitespace: ${shown(record.subject)}`,
+      `${where}: field "subject" must not start or end with whitespace: ${jsonPreview(record.subject)}`,
     );
   if (!record.src.includes(record.subject))
     throw new Error(
-      `${where}: field "src" does not contain the subject ${shown(record.subject)}: ${shown(record.src)}`,
+      `${where}: field "src" does not contain the subject ${jsonPreview(record.subject)}: ${jsonPreview(record.src)}`,
     );
   if (/[{}]/.test(record.src))
     throw new Error(
-      `${where}: field "src" may not contain braces (the subject becomes "{}"): ${shown(record.src)}`,
+      `${where}: field "src" may not contain braces (the subject becomes "{}"): ${jsonPreview(record.src)}`,
     );
   if (!record.loc.includes(NQ_PREFIX))
     throw new Error(
-      `${where}: field "loc" must hold a Natural Questions probe starting "${NQ_PREFIX}", got ${shown(record.loc)}`,
+      `${where}: field "loc" must hold a Natural Questions probe starting "${NQ_PREFIX}", got ${describeValue(record.loc)}`,
     );
   return record;
 }
@@ -119,7 +110,7 @@ export function zsreCase(record: ZsreRecord, index: number): ZsreCase {
 /** Validates parsed JSON (an array of records, or JSON Lines already split) and maps it. */
 export function parseZsreRecords(json: unknown, source = "zsRE records"): ZsreCase[] {
   if (!Array.isArray(json))
-    throw new Error(`${source}: expected a JSON array of zsRE records, got ${shown(json)}`);
+    throw new Error(`${source}: expected a JSON array of zsRE records, got ${describeValue(json)}`);
   if (json.length === 0) throw new Error(`${source}: no records (an empty array)`);
   return json.map((value, index) => zsreCase(validateZsreRecord(value, `${source}: record ${index}`), index));
 }

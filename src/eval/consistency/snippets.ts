@@ -7,6 +7,7 @@
 // Every error names the file, the entry and the field.
 import { readFileSync } from "node:fs";
 import { parseJsonText } from "../../io/json-text.js";
+import { describeValue, isPlainObject } from "../../io/json-values.js";
 
 export interface Snippet {
   /** the subject the text is about */
@@ -17,26 +18,18 @@ export interface Snippet {
 /** relation id → target id → snippets */
 export type AttributeSnippets = Map<string, Map<string, Snippet[]>>;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
-function shown(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function parseSamples(value: unknown, where: string, field: string): Snippet[] {
   if (!Array.isArray(value))
-    throw new Error(`${where}: field "${field}" must be an array of {name, text}, got ${shown(value)}`);
+    throw new Error(
+      `${where}: field "${field}" must be an array of {name, text}, got ${describeValue(value)}`,
+    );
   return value.map((sample, i) => {
     const at = `${field}[${i}]`;
-    if (!isObject(sample))
-      throw new Error(`${where}: field "${at}" must be an object {name, text}, got ${shown(sample)}`);
+    if (!isPlainObject(sample))
+      throw new Error(`${where}: field "${at}" must be an object {name, text}, got ${describeValue(sample)}`);
     for (const key of ["name", "text"] as const)
       if (typeof sample[key] !== "string")
-        throw new Error(`${where}: field "${at}.${key}" must be a string, got ${shown(sample[key])}`);
+        throw new Error(`${where}: field "${at}.${key}" must be a string, got ${describeValue(sample[key])}`);
     return { name: sample.name as string, text: sample.text as string };
   });
 }
@@ -53,13 +46,15 @@ export function parseAttributeSnippets(json: unknown, source: string): Attribute
   if (Array.isArray(json)) {
     json.forEach((entry, index) => {
       const where = `${source}: entry ${index}`;
-      if (!isObject(entry))
+      if (!isPlainObject(entry))
         throw new Error(
-          `${where}: expected an object {relation_id, target_id, samples}, got ${shown(entry)}`,
+          `${where}: expected an object {relation_id, target_id, samples}, got ${describeValue(entry)}`,
         );
       for (const key of ["relation_id", "target_id"] as const)
         if (typeof entry[key] !== "string" || entry[key] === "")
-          throw new Error(`${where}: field "${key}" must be a non-empty string, got ${shown(entry[key])}`);
+          throw new Error(
+            `${where}: field "${key}" must be a non-empty string, got ${describeValue(entry[key])}`,
+          );
       add(
         snippets,
         entry.relation_id as string,
@@ -69,14 +64,14 @@ export function parseAttributeSnippets(json: unknown, source: string): Attribute
     });
     return snippets;
   }
-  if (!isObject(json))
+  if (!isPlainObject(json))
     throw new Error(
-      `${source}: expected attribute snippets ([{relation_id, target_id, samples}] or {relation: {target: [...]}}), got ${shown(json)}`,
+      `${source}: expected attribute snippets ([{relation_id, target_id, samples}] or {relation: {target: [...]}}), got ${describeValue(json)}`,
     );
   for (const [relation, byTarget] of Object.entries(json)) {
-    if (!isObject(byTarget))
+    if (!isPlainObject(byTarget))
       throw new Error(
-        `${source}: relation ${JSON.stringify(relation)} must map target ids to snippet lists, got ${shown(byTarget)}`,
+        `${source}: relation ${JSON.stringify(relation)} must map target ids to snippet lists, got ${describeValue(byTarget)}`,
       );
     for (const [target, samples] of Object.entries(byTarget))
       add(

@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import { readNpy } from "../../io/npy.js";
 import { parseJsonText } from "../../io/json-text.js";
+import { describeValue, isPlainObject } from "../../io/json-values.js";
 
 export interface TfidfModel {
   /** term → column, as sklearn's `vocabulary_` */
@@ -87,16 +88,14 @@ export function readTfidfFiles(vocabPath: string, idfPath: string): TfidfModel {
     });
   }
   const json = parseJsonText(text, vocabPath);
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw new Error(
-      `${vocabPath}: expected a JSON object {term: column}, got ${Array.isArray(json) ? "an array" : typeof json}`,
-    );
+  if (!isPlainObject(json))
+    throw new Error(`${vocabPath}: expected a JSON object {term: column}, got ${describeValue(json)}`);
   const { data: idf, shape } = readNpy(idfPath);
   if (shape.length !== 1)
     throw new Error(`${idfPath}: expected a 1-D idf array, got shape (${shape.join(", ")})`);
   const vocabulary = new Map<string, number>();
   const owner = new Map<number, string>();
-  for (const [term, column] of Object.entries(json as Record<string, unknown>)) {
+  for (const [term, column] of Object.entries(json)) {
     if (!Number.isSafeInteger(column) || (column as number) < 0 || (column as number) >= idf.length)
       throw new Error(
         `${vocabPath}: term ${JSON.stringify(term)} has column ${JSON.stringify(column)}; ` +

@@ -1,7 +1,7 @@
 // WILD (generation-based) CounterFact evaluation beside the teacher-forced one (Yang et al. 2025):
 // greedy continuations of the rewrite and paraphrase prompts must give target_new, those of the
 // neighbourhood prompts target_true; see wild/wild.ts for the matching rule.
-import type { CounterFactRecord } from "../../data/world/counterfact.js";
+import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { evaluateWildGroups, type WildEvaluation } from "../wild/summary.js";

@@ -15,6 +15,8 @@
 // (exp of the mean NLL of its tokens) is strictly larger, else the second's; MMLU needs a strict
 // maximum, else −1. Generated answers are parsed from the text after the last answer cue.
 
+import { describeValue } from "../../io/json-values.js";
+
 export type GlueTask = "sst2" | "mrpc" | "cola" | "rte" | "mmlu" | "nli";
 export const GLUE_TASKS: readonly GlueTask[] = ["sst2", "mrpc", "cola", "rte", "mmlu", "nli"];
 
@@ -38,21 +40,17 @@ export interface GlueTaskFormat {
   strictArgmax: boolean;
 }
 
-function shown(value: unknown): string {
-  if (value === undefined) return "nothing (the field is missing)";
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function text(row: Row, field: string): string {
   const value = row[field];
-  if (typeof value !== "string") throw new Error(`field "${field}" must be a string, got ${shown(value)}`);
+  if (typeof value !== "string")
+    throw new Error(`field "${field}" must be a string, got ${describeValue(value)}`);
   return value;
 }
 
 function binaryLabel(row: Row): number {
   const value = row.label;
-  if (value !== 0 && value !== 1) throw new Error(`field "label" must be 0 or 1, got ${shown(value)}`);
+  if (value !== 0 && value !== 1)
+    throw new Error(`field "label" must be 0 or 1, got ${describeValue(value)}`);
   return value;
 }
 
@@ -143,7 +141,9 @@ export const GLUE_FORMATS: Record<GlueTask, GlueTaskFormat> = {
     item: (row) => {
       const label = row.label;
       if (label !== "entailment" && label !== "not_entailment")
-        throw new Error(`field "label" must be "entailment" or "not_entailment", got ${shown(label)}`);
+        throw new Error(
+          `field "label" must be "entailment" or "not_entailment", got ${describeValue(label)}`,
+        );
       return {
         prompt: `${text(row, "sentence1")} entails the ${text(row, "sentence2")} True or False? Answer:`,
         label: label === "entailment" ? 1 : 0,
@@ -161,10 +161,10 @@ export const GLUE_FORMATS: Record<GlueTask, GlueTaskFormat> = {
     item: (row) => {
       const choices = row.choices;
       if (!Array.isArray(choices) || choices.length !== 4 || choices.some((c) => typeof c !== "string"))
-        throw new Error(`field "choices" must be an array of 4 strings, got ${shown(choices)}`);
+        throw new Error(`field "choices" must be an array of 4 strings, got ${describeValue(choices)}`);
       const answer = row.answer;
       if (answer !== 0 && answer !== 1 && answer !== 2 && answer !== 3)
-        throw new Error(`field "answer" must be 0, 1, 2 or 3, got ${shown(answer)}`);
+        throw new Error(`field "answer" must be 0, 1, 2 or 3, got ${describeValue(answer)}`);
       const options = ["A", "B", "C", "D"].map((letter, i) => `(${letter}) ${choices[i]}\n`).join("");
       return { prompt: "Question: " + text(row, "question") + "\n" + options + "Answer:", label: answer };
     },

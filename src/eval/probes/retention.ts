@@ -5,7 +5,7 @@
 //   preferred: NLL(" " + target_true | P) < NLL(" " + target_new | P), CounterFact's comparison.
 // A record whose prompt and target exceed the model's context is skipped and counted. Figures are
 // fractions in [0, 1]; null when no record was scored.
-import type { CounterFactRecord } from "../../data/world/counterfact.js";
+import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { encodeContinuation } from "../../runtime/score.js";
 import { fillTemplate } from "../../tokenizers/prompt-template.js";

@@ -3,6 +3,7 @@
 // its index, its line in a JSON Lines file, and its `idx` / `index` field when it has one.
 import { readFileSync } from "node:fs";
 import { parseJsonText } from "../../io/json-text.js";
+import { describeValue, isPlainObject } from "../../io/json-values.js";
 
 export interface ProbeRow {
   value: Record<string, unknown>;
@@ -11,8 +12,8 @@ export interface ProbeRow {
 }
 
 function labelOf(value: unknown, where: string): string {
-  if (typeof value !== "object" || value === null) return where;
-  const record = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return where;
+  const record = value;
   for (const key of ["idx", "index", "id"])
     if (typeof record[key] === "number" || typeof record[key] === "string")
       return `${where} (${key} ${JSON.stringify(record[key])})`;

@@ -6,11 +6,11 @@
 // `loadProbe` reads and validates the file once (errors name the file, row and field), so a
 // pipeline can fail before any edit and re-run the probe after every few batches with `runProbe`.
 // Results are plain JSON: {task, file, n, skipped, …figures}.
-import type { CounterFactRecord } from "../../data/world/counterfact.js";
+import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { readFileSync } from "node:fs";
-import { readCounterfactFile } from "../counterfact/records.js";
+import { readCounterfactFile } from "../../data/counterfact/parse.js";
 import { glueItems, runGlueItems, type GlueProbeResult } from "./glue.js";
 import { GLUE_TASKS, type GlueItem, type GlueTask } from "./glue-tasks.js";
 import { perplexityOfText, type PerplexityResult } from "./perplexity.js";

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import { parseAttributeSnippets } from "../../../src/eval/consistency/snippets.js";
 import { fitTfidf, readCorpusDocuments, tfidfCosine } from "../../../src/eval/consistency/tfidf.js";
 import { evaluateCounterfact } from "../../../src/eval/counterfact/evaluate.js";
-import { readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import { loadModel } from "../../../src/models/load.js";
 import { loadTokenizer } from "../../../src/tokenizers/load-tokenizer.js";
 import { TINY_FACTS, TINY_RECORDS } from "../golden-helpers.js";

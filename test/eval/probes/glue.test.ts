@@ -79,7 +79,7 @@ describe("glue_eval formats", () => {
       glueItems(task, [{ value: row as Record<string, unknown>, label: "row 3 (idx 7)" }], "f.json");
     assert.throws(
       bad("sst2", { sentence: "a", label: 2 }),
-      /f\.json: row 3 \(idx 7\): field "label" must be 0 or 1, got 2/,
+      /f\.json: row 3 \(idx 7\): field "label" must be 0 or 1, got number 2/,
     );
     assert.throws(
       bad("mrpc", { sentence1: "a", label: 1 }),

@@ -3,7 +3,7 @@
 // prompt cannot fit the context is skipped and counted.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import { evaluateRetention } from "../../../src/eval/probes/retention.js";
 import { loadModel } from "../../../src/models/load.js";
 import { makeBatch } from "../../../src/runtime/batch.js";

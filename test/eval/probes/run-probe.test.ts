@@ -69,7 +69,7 @@ describe("runProbe", async () => {
       const cases: [string, RegExp][] = [
         [
           write("a.json", '[{"sentence": "ok", "label": 1}, {"sentence": 3, "label": 0, "idx": 9}]'),
-          /a\.json: row 1 \(idx 9\): field "sentence" must be a string, got 3 \(sst2 row\)/,
+          /a\.json: row 1 \(idx 9\): field "sentence" must be a string, got number 3 \(sst2 row\)/,
         ],
         [
           write("b.jsonl", '{"sentence": "ok", "label": 1}\n\n{"sentence": "x"}\n'),

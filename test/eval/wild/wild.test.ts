@@ -4,7 +4,7 @@
 // with their true objects, and records whose "new" target is the true one score high efficacy.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readCounterfactFile } from "../../../src/eval/counterfact/records.js";
+import { readCounterfactFile } from "../../../src/data/counterfact/parse.js";
 import { evaluateCounterfactWild } from "../../../src/eval/counterfact/wild.js";
 import { summarizeWild, type WildRecord } from "../../../src/eval/wild/summary.js";
 import {
