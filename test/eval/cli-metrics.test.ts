@@ -39,7 +39,13 @@ describe("locedit eval: zsRE, WILD, consistency and probes", async () => {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.deepEqual(
-      { efficacy: out.efficacy, generalization: out.generalization, specificity: out.specificity, n: out.n },
+      {
+        efficacy: out.efficacy,
+        generalization: out.generalization,
+        specificity: out.specificity,
+        n: out.n,
+        skipped: out.skipped,
+      },
       evaluateZsre(model, tokenizer, readZsreFile(ZSRE)).summary,
     );
     assert.equal(out.format, "zsre");

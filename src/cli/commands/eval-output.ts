@@ -53,6 +53,7 @@ export function formatZsre(summary: ZsreSummary): string {
     row("generalisation", summary.generalization),
     row("specificity", summary.specificity),
     row("records (n)", String(summary.n)),
+    ...(summary.skipped > 0 ? [row("skipped (too long)", String(summary.skipped))] : []),
   ].join("\n");
 }
 

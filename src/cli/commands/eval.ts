@@ -67,6 +67,8 @@ export function formatSummary(summary: CounterfactSummary): string {
   const lines = ROWS.filter(([key]) => summary[key] !== null).map(
     ([key, label]) => `${label.padEnd(26)} ${(summary[key] as number).toFixed(2).padStart(8)}`,
   );
+  if (summary.skipped > 0)
+    lines.push(`${"skipped (too long)".padEnd(26)} ${String(summary.skipped).padStart(8)}`);
   if (summary.consistencyMissing)
     lines.push(`${"no snippets (records)".padEnd(26)} ${String(summary.consistencyMissing).padStart(8)}`);
   return [...lines, `${"records (n)".padEnd(26)} ${String(summary.n).padStart(8)}`].join("\n");

@@ -4,6 +4,8 @@
 // " " + target_true.str (mean per-token NLL, teacher forced) in one batched pass, then the metrics
 // of metrics.ts are taken per record and averaged. Fluency (generation entropy) and consistency
 // (TF-IDF cosine of the same generations with the new target's attribute snippets) are optional.
+// A record with a prompt (plus target, or plus one generated token) longer than the model's
+// context is skipped and counted (`skipped`), never stopping the evaluation.
 import type { CounterFactRecord } from "../../data/counterfact/record.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { encodeContinuation } from "../../runtime/score.js";
@@ -34,7 +36,10 @@ export interface CounterfactEvalOptions {
 }
 
 export interface CounterfactEvaluation {
+  /** the scored records */
   records: RecordScores[];
+  /** case ids of the records skipped for want of context */
+  skipped: number[];
   summary: CounterfactSummary;
 }
 
@@ -56,10 +61,10 @@ export function recordPrompts(
 export function evaluateCounterfact(
   model: CausalLM,
   tokenizer: Tokenizer,
-  records: readonly CounterFactRecord[],
+  allRecords: readonly CounterFactRecord[],
   options: CounterfactEvalOptions = {},
 ): CounterfactEvaluation {
-  if (records.length === 0) throw new Error("evaluateCounterfact: no records");
+  if (allRecords.length === 0) throw new Error("evaluateCounterfact: no records");
   const include = {
     paraphrase: options.include?.paraphrase ?? true,
     neighborhood: options.include?.neighborhood ?? true,
@@ -67,16 +72,17 @@ export function evaluateCounterfact(
   const consistency = options.consistency ?? null;
   const fluency = (options.include?.fluency ?? false) || consistency !== null;
   const groups: Group[] = ["rewrite", "paraphrase", "neighborhood"];
-  const prompts = records.map((r) => recordPrompts(r, include));
+  const context = model.config.maxPositions;
   // Two pairs per prompt: (prompt, " " + new) then (prompt, " " + true), records in order.
-  const pairs: TokenPair[] = [];
-  records.forEach((record, index) => {
+  const encoded = allRecords.map((record, index) => {
+    const recordPairs: TokenPair[] = [];
     const targets = [record.requested_rewrite.target_new.str, record.requested_rewrite.target_true.str];
+    const byGroup = recordPrompts(record, include);
     for (const group of groups)
-      prompts[index][group].forEach((prompt, j) => {
+      byGroup[group].forEach((prompt, j) => {
         for (const target of targets) {
           try {
-            pairs.push(encodeContinuation(tokenizer, prompt, ` ${target}`));
+            recordPairs.push(encodeContinuation(tokenizer, prompt, ` ${target}`));
           } catch (error) {
             throw new Error(
               `record ${index} (case_id ${record.case_id}), ${group} prompt ${j}: ${(error as Error).message}`,
@@ -85,7 +91,15 @@ export function evaluateCounterfact(
           }
         }
       });
+    const fits =
+      recordPairs.every((p) => p.promptIds.length + p.targetIds.length - 1 <= context) &&
+      (!fluency || record.generation_prompts.every((g) => tokenizer.encode(g).length < context));
+    return { record, recordPairs, fits };
   });
+  const skipped = encoded.filter((e) => !e.fits).map((e) => e.record.case_id);
+  const records = encoded.filter((e) => e.fits).map((e) => e.record);
+  const prompts = records.map((r) => recordPrompts(r, include));
+  const pairs = encoded.filter((e) => e.fits).flatMap((e) => e.recordPairs);
   const generationCount = fluency ? records.reduce((a, r) => a + r.generation_prompts.length, 0) : 0;
   let scoringTotal = 0;
   const scores = scoreTokenPairs(model, pairs, {
@@ -139,5 +153,9 @@ export function evaluateCounterfact(
       metrics: recordMetrics(byGroup.rewrite, byGroup.paraphrase, byGroup.neighborhood, entropy, similarity),
     };
   });
-  return { records: results, summary: summarizeRecords(results, { consistency: consistency !== null }) };
+  return {
+    records: results,
+    skipped,
+    summary: summarizeRecords(results, { consistency: consistency !== null, skipped: skipped.length }),
+  };
 }

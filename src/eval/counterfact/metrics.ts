@@ -72,8 +72,10 @@ export interface CounterfactSummary {
   consistency: number | null;
   /** records left out of consistency for want of snippets (null when consistency was not asked for) */
   consistencyMissing: number | null;
-  /** number of records */
+  /** number of records scored */
   n: number;
+  /** records skipped because a prompt does not fit the model's context */
+  skipped: number;
 }
 
 function mean(values: readonly number[]): number | null {
@@ -134,7 +136,7 @@ export function recordMetrics(
  */
 export function summarizeRecords(
   records: readonly { metrics: RecordMetrics }[],
-  options: { consistency?: boolean } = {},
+  options: { consistency?: boolean; skipped?: number } = {},
 ): CounterfactSummary {
   const percent = (key: keyof RecordMetrics): number | null => {
     const values = records.map((r) => r.metrics[key]).filter((v): v is number => v !== null);
@@ -162,5 +164,6 @@ export function summarizeRecords(
       ? records.filter((r) => r.metrics.consistency === null).length
       : null,
     n: records.length,
+    skipped: options.skipped ?? 0,
   };
 }

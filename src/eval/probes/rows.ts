@@ -21,11 +21,9 @@ function labelOf(value: unknown, where: string): string {
 }
 
 function asRow(value: unknown, label: string, source: string): ProbeRow {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error(
-      `${source}: ${label}: expected a JSON object, got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`,
-    );
-  return { value: value as Record<string, unknown>, label };
+  if (!isPlainObject(value))
+    throw new Error(`${source}: ${label}: expected a JSON object, got ${describeValue(value)}`);
+  return { value, label };
 }
 
 /** Parses a probe file's text; `source` names it in errors. */

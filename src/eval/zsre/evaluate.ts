@@ -8,6 +8,7 @@
 // Per record each is that share; the summary is the mean over records × 100. The answer tokens are
 // the suffix of encode(P + answer) after encode(P), as in the CounterFact scoring; every position
 // is one (prefix, next token) pair of the batched scorer, which shares rows between prefixes.
+// A record one of whose prompts and answer exceed the model's context is skipped and counted.
 import type { ZsreCase } from "../../data/zsre/records.js";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { encodeContinuation } from "../../runtime/score.js";
@@ -27,16 +28,21 @@ export interface ZsreRecordScores {
 }
 
 export interface ZsreSummary {
-  /** means over records × 100 */
-  efficacy: number;
-  generalization: number;
-  specificity: number;
-  /** records */
+  /** means over the scored records × 100 (null when none was scored) */
+  efficacy: number | null;
+  generalization: number | null;
+  specificity: number | null;
+  /** records scored */
   n: number;
+  /** records skipped because a prompt and its answer exceed the model's context */
+  skipped: number;
 }
 
 export interface ZsreEvaluation {
+  /** the scored records */
   records: ZsreRecordScores[];
+  /** the skipped records, with the first field that did not fit */
+  skipped: { caseId: number; field: string }[];
   summary: ZsreSummary;
 }
 
@@ -76,9 +82,12 @@ export function evaluateZsre(
     `${options.source ? `${options.source}: ` : ""}record ${c.caseId}, field "${field}"`;
   // One pair per answer token: (prompt + answer[:i], answer[i]).
   const pairs: TokenPair[] = [];
-  const spans: Record<Group, { start: number; count: number }>[] = cases.map((c) => {
+  const skipped: { caseId: number; field: string }[] = [];
+  const scored: { c: ZsreCase; spans: Record<Group, { start: number; count: number }> }[] = [];
+  for (const c of cases) {
     const groups = zsreGroupPrompts(c);
-    const out = {} as Record<Group, { start: number; count: number }>;
+    const encodedGroups = {} as Record<Group, { promptIds: number[]; targetIds: number[] }>;
+    let tooLong: string | null = null;
     for (const group of GROUPS) {
       const { prompt, answer, field } = groups[group];
       let encoded: { promptIds: number[]; targetIds: number[] };
@@ -87,27 +96,32 @@ export function evaluateZsre(
       } catch (error) {
         throw new Error(`${where(c, field)}: ${(error as Error).message}`, { cause: error });
       }
-      const { promptIds, targetIds } = encoded;
-      if (promptIds.length + targetIds.length - 1 > context)
-        throw new Error(
-          `${where(c, field)}: prompt and answer take ${promptIds.length + targetIds.length - 1} ` +
-            `positions, more than the model's ${context}`,
-        );
-      out[group] = { start: pairs.length, count: targetIds.length };
+      if (tooLong === null && encoded.promptIds.length + encoded.targetIds.length - 1 > context)
+        tooLong = field;
+      encodedGroups[group] = encoded;
+    }
+    if (tooLong !== null) {
+      skipped.push({ caseId: c.caseId, field: tooLong });
+      continue;
+    }
+    const spans = {} as Record<Group, { start: number; count: number }>;
+    for (const group of GROUPS) {
+      const { promptIds, targetIds } = encodedGroups[group];
+      spans[group] = { start: pairs.length, count: targetIds.length };
       targetIds.forEach((id, i) =>
         pairs.push({ promptIds: [...promptIds, ...targetIds.slice(0, i)], targetIds: [id] }),
       );
     }
-    return out;
-  });
+    scored.push({ c, spans });
+  }
   const scores = scoreTokenPairs(model, pairs, {
     batchRows: options.batchRows,
     padId: tokenizer.padTokenId,
     onProgress: options.onProgress,
   });
-  const records = cases.map((c, r): ZsreRecordScores => {
+  const records = scored.map(({ c, spans }): ZsreRecordScores => {
     const tokens = (group: Group) => {
-      const { start, count } = spans[r][group];
+      const { start, count } = spans[group];
       return scores.slice(start, start + count).map((s) => s.argmaxCorrect);
     };
     const efficacyTokens = tokens("efficacy");
@@ -123,14 +137,17 @@ export function evaluateZsre(
       specificity: mean(specificityTokens),
     };
   });
-  const percent = (group: Group) => (100 * records.reduce((a, r) => a + r[group], 0)) / records.length;
+  const percent = (group: Group) =>
+    records.length === 0 ? null : (100 * records.reduce((a, r) => a + r[group], 0)) / records.length;
   return {
     records,
+    skipped,
     summary: {
       efficacy: percent("efficacy"),
       generalization: percent("generalization"),
       specificity: percent("specificity"),
       n: records.length,
+      skipped: skipped.length,
     },
   };
 }

@@ -58,7 +58,7 @@ const PREFERENCES: Record<string, Record<string, number>> = {
 };
 const forwardCalls: number[] = [];
 const stubModel = {
-  config: { vocabSize: V },
+  config: { vocabSize: V, maxPositions: 64 },
   forward(batch: Batch, options: { logits: { row: number; position: number }[] }) {
     forwardCalls.push(batch.B);
     const logits = new Float32Array(options.logits.length * V);

@@ -75,7 +75,7 @@ describe("runProbe", async () => {
           write("b.jsonl", '{"sentence": "ok", "label": 1}\n\n{"sentence": "x"}\n'),
           /b\.jsonl: line 3: field "label" must be 0 or 1, got nothing/,
         ],
-        [write("c.json", "[1]"), /c\.json: row 0: expected a JSON object, got 1/],
+        [write("c.json", "[1]"), /c\.json: row 0: expected a JSON object, got number 1/],
         [write("d.json", "[{"), /d\.json: invalid JSON at line 1/],
         [write("e.json", ""), /e\.json: the probe file is empty/],
         [join(dir, "missing.json"), /cannot read probe file .*missing\.json/],

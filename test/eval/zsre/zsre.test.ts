@@ -124,6 +124,7 @@ describe("zsRE metrics on tiny-facts", async () => {
       generalization: mean("generalization"),
       specificity: mean("specificity"),
       n: 4,
+      skipped: 0,
     });
   });
 
@@ -138,11 +139,15 @@ describe("zsRE metrics on tiny-facts", async () => {
     );
   });
 
-  it("an over-long prompt is an error naming the record and field", () => {
-    const long = { ...cases[0], rephrase: "Zira Kudor ".repeat(60) };
-    assert.throws(
-      () => evaluateZsre(model, tokenizer, [long], { source: "z.json" }),
-      /z\.json: record 0, field "rephrase": prompt and answer take \d+ positions, more than the model's 80/,
-    );
+  it("a record with an over-long prompt is skipped and counted, the others scored as before", () => {
+    const long = { ...cases[0], caseId: 9, rephrase: "Zira Kudor ".repeat(60) };
+    const result = evaluateZsre(model, tokenizer, [cases[1], long, cases[2]]);
+    assert.deepEqual(result.skipped, [{ caseId: 9, field: "rephrase" }]);
+    assert.equal(result.summary.skipped, 1);
+    assert.equal(result.summary.n, 2);
+    const plain = evaluateZsre(model, tokenizer, [cases[1], cases[2]]);
+    assert.deepEqual(result.records, plain.records);
+    const none = evaluateZsre(model, tokenizer, [long]).summary;
+    assert.deepEqual([none.n, none.efficacy, none.skipped], [0, null, 1]);
   });
 });
