@@ -1,0 +1,151 @@
+// Small Vega-Lite chart builders shared by the HTML outputs (diagnostics, causal tracing, reports):
+// lines over an x axis with optional ± bands, grouped bars, and a heatmap. Each returns a spec for
+// ./render.ts; anything they do not cover can be written as a Vega-Lite spec directly.
+import type { ChartSpec } from "./render.js";
+
+/** One row of chart data: field name → number or label. */
+export type Datum = Record<string, number | string | null>;
+
+export interface AxisField {
+  field: string;
+  title?: string;
+  /** "quantitative" (default for y), "ordinal" (default for x) or "nominal" */
+  type?: "quantitative" | "ordinal" | "nominal";
+  /** log scale (quantitative only) */
+  log?: boolean;
+}
+
+export interface ChartFrame {
+  title?: string;
+  /** plot area in pixels (default 420 × 240) */
+  width?: number;
+  height?: number;
+}
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+function frame(options: ChartFrame) {
+  return {
+    $schema: SCHEMA,
+    ...(options.title ? { title: options.title } : {}),
+    width: options.width ?? 420,
+    height: options.height ?? 240,
+    config: { font: "sans-serif", view: { stroke: "#ddd" } },
+  };
+}
+
+function axis(a: AxisField, fallback: "quantitative" | "ordinal") {
+  const type = a.type ?? fallback;
+  return {
+    field: a.field,
+    type,
+    title: a.title ?? a.field,
+    ...(a.log && type === "quantitative" ? { scale: { type: "log" } } : {}),
+    ...(type === "quantitative" && !a.log ? { scale: { zero: false } } : {}),
+  };
+}
+
+export interface LineChartOptions extends ChartFrame {
+  data: readonly Datum[];
+  x: AxisField;
+  y: AxisField;
+  /** field naming the series (one line each) */
+  series?: string;
+  /** fields holding the lower and upper end of a band around y (e.g. mean ± std) */
+  band?: { lower: string; upper: string };
+}
+
+/** Lines with points, one per series, and an optional shaded band (mean ± std). */
+export function lineChart(options: LineChartOptions): ChartSpec {
+  const x = axis(options.x, "ordinal");
+  const y = axis(options.y, "quantitative");
+  const color = options.series ? { color: { field: options.series, type: "nominal", title: null } } : {};
+  const layers: object[] = [];
+  if (options.band)
+    layers.push({
+      mark: { type: "area", opacity: 0.18 },
+      encoding: {
+        x,
+        y: { field: options.band.lower, type: "quantitative", title: y.title },
+        y2: { field: options.band.upper },
+        ...color,
+      },
+    });
+  layers.push({ mark: { type: "line", point: true }, encoding: { x, y, ...color } });
+  return { ...frame(options), data: { values: options.data as Datum[] }, layer: layers } as ChartSpec;
+}
+
+export interface BarChartOptions extends ChartFrame {
+  data: readonly Datum[];
+  x: AxisField;
+  y: AxisField;
+  /** field naming the bar within each x group (side-by-side bars) */
+  series?: string;
+  /** fields holding the ends of an error bar on each bar */
+  errors?: { lower: string; upper: string };
+}
+
+/** Bars (grouped side by side by `series`), with optional error bars. */
+export function barChart(options: BarChartOptions): ChartSpec {
+  const x = axis(options.x, "ordinal");
+  const y = axis(options.y, "quantitative");
+  const series = options.series
+    ? {
+        color: { field: options.series, type: "nominal", title: null },
+        xOffset: { field: options.series, type: "nominal" },
+      }
+    : {};
+  const layers: object[] = [{ mark: "bar", encoding: { x, y: { ...y, scale: { zero: true } }, ...series } }];
+  if (options.errors)
+    layers.push({
+      mark: { type: "rule", color: "#333" },
+      encoding: {
+        x,
+        y: { field: options.errors.lower, type: "quantitative" },
+        y2: { field: options.errors.upper },
+        ...(options.series ? { xOffset: { field: options.series, type: "nominal" } } : {}),
+      },
+    });
+  return { ...frame(options), data: { values: options.data as Datum[] }, layer: layers } as ChartSpec;
+}
+
+export interface HeatmapOptions extends ChartFrame {
+  data: readonly Datum[];
+  x: AxisField;
+  y: AxisField;
+  value: AxisField;
+  /** Vega colour scheme, e.g. "purples", "greens", "reds", "viridis" */
+  scheme?: string;
+  /** order of the y categories, top to bottom (default: as they first appear in data) */
+  yOrder?: readonly string[];
+  /** colour domain [min, max] (default: the data's) */
+  domain?: readonly [number, number];
+}
+
+/** A grid of coloured cells: x and y categories, colour by value. */
+export function heatmap(options: HeatmapOptions): ChartSpec {
+  const yOrder = options.yOrder ?? [...new Set(options.data.map((d) => String(d[options.y.field])))];
+  return {
+    ...frame(options),
+    data: { values: options.data as Datum[] },
+    mark: "rect",
+    encoding: {
+      x: axis(options.x, "ordinal"),
+      y: { ...axis(options.y, "ordinal"), sort: [...yOrder] },
+      color: {
+        field: options.value.field,
+        type: "quantitative",
+        title: options.value.title ?? options.value.field,
+        scale: {
+          scheme: options.scheme ?? "purples",
+          ...(options.domain ? { domain: [...options.domain] } : {}),
+        },
+      },
+      tooltip: [
+        { field: options.x.field, type: "ordinal" },
+        { field: options.y.field, type: "ordinal" },
+        { field: options.value.field, type: "quantitative", format: ".4f" },
+      ],
+    },
+  } as ChartSpec;
+}
