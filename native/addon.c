@@ -4,6 +4,7 @@
 #include "ops.h"
 #include "kernels.h"
 #include "attention.h"
+#include "training.h"
 
 #define EXPORT(name, fn) {name, 0, fn, 0, 0, 0, napi_default, 0}
 
@@ -28,7 +29,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("attentionForward", js_attention_forward),
       EXPORT("attentionBackward", js_attention_backward),
       EXPORT("attentionIncremental", js_attention_incremental),
-      KERNEL_EXPORTS
+      KERNEL_EXPORTS,
+      TRAINING_EXPORTS
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

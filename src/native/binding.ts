@@ -176,6 +176,37 @@ export interface NativeAddon {
   geluTanh(x: F32, y: F32): void;
   /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */
   geluTanhBackward(dx: F32, dy: F32, x: F32): void;
+  /**
+   * One AdamW step of one tensor, in place (src/training/adamw.ts): grad ← grad·gradScale when
+   * gradScale < 1; m, v moments; param ← param·decayFactor − stepSize·m/(√v/rootCorrection2 + eps).
+   */
+  adamwUpdate(
+    param: F32,
+    grad: F32,
+    m: F32,
+    v: F32,
+    gradScale: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    stepSize: number,
+    rootCorrection2: number,
+    decayFactor: number,
+  ): void;
+  /** Σ x² in float64, in index order. */
+  sumSquares(x: F32): number;
+  /**
+   * Softmax cross-entropy of M = targets.length rows of logits (M·V): fills dlogits (M·V) with
+   * w·(softmax − onehot) and logprobs (M) with each target's log-probability; returns Σ −w·logprob.
+   */
+  crossEntropyRows(
+    logits: F32,
+    V: number,
+    targets: Int32Array,
+    weights: F64 | null,
+    dlogits: F32,
+    logprobs: F64,
+  ): number;
 }
 
 function findAddon(): string {

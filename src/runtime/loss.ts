@@ -1,6 +1,8 @@
 // Cross-entropy (negative log-likelihood) of target tokens over selected logits rows, with its
 // gradient: for row m with weight w_m, loss += −w_m·log softmax(z_m)[y_m] and
-// dz_m = w_m·(softmax(z_m) − onehot(y_m)). Reductions in float64.
+// dz_m = w_m·(softmax(z_m) − onehot(y_m)). Exponentials and reductions in float64; the row loop
+// runs natively (native/fast/loss.c).
+import { native } from "../native/binding.js";
 
 export interface CrossEntropy {
   /** Σ_m w_m · NLL_m */
@@ -23,28 +25,14 @@ export function crossEntropy(
     throw new Error(`crossEntropy: ${logits.length} logits do not make ${M} rows of vocabulary size ${V}`);
   const dlogits = new Float32Array(M * V);
   const logprobs = new Float64Array(M);
-  let loss = 0;
-  for (let m = 0; m < M; m++) {
-    const y = targets[m];
-    if (!(y >= 0 && y < V))
-      throw new Error(`crossEntropy: target ${y} of row ${m} is outside the vocabulary`);
-    const w = weights ? weights[m] : 1;
-    const row = m * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) if (logits[row + v] > max) max = logits[row + v];
-    // One exp per logit: keep e^(z − max) in dlogits, then scale it into w·softmax.
-    let sum = 0;
-    for (let v = 0; v < V; v++) {
-      const e = Math.exp(logits[row + v] - max);
-      dlogits[row + v] = e;
-      sum += e;
-    }
-    logprobs[m] = logits[row + y] - max - Math.log(sum);
-    loss -= w * logprobs[m];
-    const scale = w / sum;
-    for (let v = 0; v < V; v++) dlogits[row + v] *= scale;
-    dlogits[row + y] -= w;
-  }
+  const ids = targets instanceof Int32Array ? targets : Int32Array.from(targets);
+  for (let m = 0; m < M; m++)
+    if (!(ids[m] >= 0 && ids[m] < V) || ids[m] !== targets[m])
+      throw new Error(`crossEntropy: target ${targets[m]} of row ${m} is outside the vocabulary`);
+  const w =
+    weights === undefined ? null : weights instanceof Float64Array ? weights : Float64Array.from(weights);
+  if (w && w.length !== M) throw new Error(`crossEntropy: ${w.length} weights for ${M} rows`);
+  const loss = native.crossEntropyRows(logits, V, ids, w, dlogits, logprobs);
   return { loss, logprobs, dlogits };
 }
 

@@ -4,6 +4,10 @@
 //   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²
 //   θ ← θ − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
 // State (m, v per tensor, the step count t) lives in this object so it can be checkpointed.
+// The per-element loop runs natively (native/training.c), in float64 in the same order as the
+// JavaScript loop it replaced, so results are bit for bit the same; it can also apply a
+// global-norm clipping factor to each gradient on the way (one pass over the gradients, not two).
+import { native } from "../native/binding.js";
 
 export interface AdamWConfig {
   beta1: number;
@@ -37,8 +41,12 @@ export class AdamW {
     }
   }
 
-  /** One update of every tensor with its gradient `grad(name)`, at learning rate `lr`. */
-  update(grad: (name: string) => Float32Array, lr: number): void {
+  /**
+   * One update of every tensor with its gradient `grad(name)`, at learning rate `lr`. With
+   * `gradScale` < 1 each gradient is first multiplied by it in place (global-norm clipping, see
+   * gradients.ts), exactly as clipGlobalNorm would have done.
+   */
+  update(grad: (name: string) => Float32Array, lr: number, gradScale = 1): void {
     this.step++;
     const { beta1, beta2, eps, weightDecay } = this.config;
     const stepSize = lr / (1 - beta1 ** this.step);
@@ -46,14 +54,24 @@ export class AdamW {
     const decayFactor = 1 - lr * weightDecay;
     for (const { name, param, decay } of this.tensors) {
       const g = grad(name);
-      const m = this.m.get(name)!;
-      const v = this.v.get(name)!;
-      for (let i = 0; i < param.length; i++) {
-        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-        const p = decay ? param[i] * decayFactor : param[i];
-        param[i] = p - (stepSize * m[i]) / (Math.sqrt(v[i]) / rootCorrection2 + eps);
-      }
+      if (g.length !== param.length)
+        throw new Error(
+          `AdamW: gradient of '${name}' has ${g.length} elements, the parameter ${param.length}`,
+        );
+      const [m, v] = [this.m.get(name)!, this.v.get(name)!];
+      native.adamwUpdate(
+        param,
+        g,
+        m,
+        v,
+        gradScale,
+        beta1,
+        beta2,
+        eps,
+        stepSize,
+        rootCorrection2,
+        decay ? decayFactor : 1,
+      );
     }
   }
 }

@@ -1,7 +1,8 @@
 // Gradient buffers for a full backward, one per stored parameter (a tied LM head shares the
 // embedding's buffer, as it shares its array), and global-norm clipping as in PyTorch's
 // clip_grad_norm_ (Pascanu et al. 2013): with n = ‖g‖₂ over all tensors, g ← g · c/(n + 1e-6)
-// when that factor is below 1.
+// when that factor is below 1. Sums of squares run natively (float64, in index order).
+import { native } from "../native/binding.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { ParamLookup } from "../models/types.js";
 
@@ -32,14 +33,19 @@ export class GradientBuffers {
 /** ‖g‖₂ over every tensor, accumulated in float64. */
 export function globalNorm(tensors: Iterable<Float32Array>): number {
   let sum = 0;
-  for (const t of tensors) for (let i = 0; i < t.length; i++) sum += t[i] * t[i];
+  for (const t of tensors) sum += native.sumSquares(t);
   return Math.sqrt(sum);
+}
+
+/** The factor clip_grad_norm_ scales by: maxNorm/(‖g‖ + 1e-6), applied only when below 1. */
+export function clipFactor(norm: number, maxNorm: number): number {
+  return maxNorm / (norm + 1e-6);
 }
 
 /** Scales the tensors so their global norm is at most maxNorm; returns the norm before clipping. */
 export function clipGlobalNorm(tensors: readonly Float32Array[], maxNorm: number): number {
   const norm = globalNorm(tensors);
-  const factor = maxNorm / (norm + 1e-6);
+  const factor = clipFactor(norm, maxNorm);
   if (factor < 1) for (const t of tensors) for (let i = 0; i < t.length; i++) t[i] *= factor;
   return norm;
 }

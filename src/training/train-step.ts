@@ -1,11 +1,12 @@
 // One optimisation step: forward with activations kept, mean next-token cross-entropy over every
 // target of the batch (weights 1/M), full backward into the gradient buffers, global-norm
-// clipping, then one AdamW update at the scheduled learning rate.
+// clipping folded into one AdamW update at the scheduled learning rate (the clipping factor scales
+// each gradient inside the optimizer's pass, as clipGlobalNorm would have before it).
 import type { CausalLM } from "../models/causal-lm.js";
 import { crossEntropy } from "../runtime/loss.js";
 import type { AdamW } from "./adamw.js";
 import type { TrainingBatch } from "./data.js";
-import { clipGlobalNorm, type GradientBuffers } from "./gradients.js";
+import { clipFactor, globalNorm, type GradientBuffers } from "./gradients.js";
 
 export interface StepStats {
   /** mean next-token NLL of the batch before the update */
@@ -41,8 +42,7 @@ export function trainStep(
   clip: number,
 ): StepStats {
   const loss = lossAndGradients(model, data, grads);
-  const buffers = [...grads.owned.values()];
-  const gradNorm = clipGlobalNorm(buffers, clip > 0 ? clip : Infinity);
-  optimizer.update(grads.lookup, lr);
+  const gradNorm = globalNorm(grads.owned.values());
+  optimizer.update(grads.lookup, lr, clip > 0 ? clipFactor(gradNorm, clip) : 1);
   return { loss, gradNorm, lr, tokens: data.targets.length };
 }

@@ -2,8 +2,8 @@
 // global-norm gradient clipping.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AdamW } from "../../src/training/adamw.js";
-import { clipGlobalNorm } from "../../src/training/gradients.js";
+import { AdamW, DEFAULT_ADAMW as DEFAULT_ADAMW_CONFIG } from "../../src/training/adamw.js";
+import { clipFactor, clipGlobalNorm, globalNorm } from "../../src/training/gradients.js";
 import { learningRateAt } from "../../src/training/schedule.js";
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], tol: number) =>
@@ -58,6 +58,38 @@ describe("AdamW", () => {
     close(decayed, ref(true), 1e-6);
     close(plain, ref(false), 1e-6);
     assert.ok(Math.abs(decayed[1] - plain[1]) > 1e-4, "decay changed the decayed tensor");
+  });
+});
+
+describe("AdamW with a clipping factor", () => {
+  it("equals clipGlobalNorm followed by a plain update, bit for bit", () => {
+    const config = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 };
+    const grads = [Float32Array.from([3, -4, 0.5]), Float32Array.from([12, 0.25])];
+    const fused = [Float32Array.from([1, -2, 0.5]), Float32Array.from([0.3, 0.7])];
+    const separate = fused.map((p) => p.slice());
+    const optimizer = (params: Float32Array[]) =>
+      new AdamW(
+        params.map((param, i) => ({ name: `t${i}`, param, decay: i === 0 })),
+        config,
+      );
+    const [a, b] = [optimizer(fused), optimizer(separate)];
+    const gFused = grads.map((g) => g.slice());
+    const gSeparate = grads.map((g) => g.slice());
+    const norm = globalNorm(gFused);
+    a.update((name) => gFused[Number(name.slice(1))], 0.01, clipFactor(norm, 1));
+    assert.equal(clipGlobalNorm(gSeparate, 1), norm);
+    b.update((name) => gSeparate[Number(name.slice(1))], 0.01);
+    assert.deepEqual(fused, separate);
+    assert.deepEqual(gFused, gSeparate);
+    assert.ok(clipFactor(norm, 1) < 1);
+  });
+
+  it("names a gradient of the wrong length", () => {
+    const opt = new AdamW([{ name: "w", param: new Float32Array(3), decay: false }], DEFAULT_ADAMW_CONFIG);
+    assert.throws(
+      () => opt.update(() => new Float32Array(2), 0.1),
+      /gradient of 'w' has 2 elements, the parameter 3/,
+    );
   });
 });
 
