@@ -10,6 +10,7 @@ import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
 import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
+import { worldCommand } from "./commands/world.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
   demo: { run: demoCommand, about: "MEMIT and MEMIT+BLUE on the bundled model: edits, examples, scores" },
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   },
   eval: { run: evalCommand, about: "CounterFact metrics: efficacy, generalisation, specificity, score" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
+  world: { run: worldCommand, about: "write a fact model's eval/ folder (world, texts, records) from a spec" },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };
 

@@ -9,6 +9,8 @@ export interface KnowledgeProbe {
   prompt: string;
   answer: string;
   split: "train" | "heldout";
+  /** optional group (e.g. "world/P19") reported on its own as well */
+  group?: string;
 }
 
 export interface SplitAccuracy {
@@ -23,6 +25,8 @@ export interface SplitAccuracy {
 export interface KnowledgeReport {
   train: SplitAccuracy;
   heldout: SplitAccuracy;
+  /** per group, when probes carry groups (sorted by name) */
+  groups?: Record<string, { train: SplitAccuracy; heldout: SplitAccuracy }>;
 }
 
 export interface KnowledgeOptions {
@@ -98,15 +102,21 @@ export function knowledgeAccuracy(
   options: KnowledgeOptions = {},
 ): KnowledgeReport {
   const known = probesKnown(model, encode, probes, options);
-  const split = (name: KnowledgeProbe["split"]): SplitAccuracy => {
+  const split = (name: KnowledgeProbe["split"], group?: string): SplitAccuracy => {
     let [correct, total, tooLong] = [0, 0, 0];
     probes.forEach((p, i) => {
-      if (p.split !== name) return;
+      if (p.split !== name || (group !== undefined && p.group !== group)) return;
       total++;
       if (known[i]) correct++;
       if (known[i] === null) tooLong++;
     });
     return { correct, total, tooLong, accuracy: total > 0 ? correct / total : 0 };
   };
-  return { train: split("train"), heldout: split("heldout") };
+  const report: KnowledgeReport = { train: split("train"), heldout: split("heldout") };
+  const names = [...new Set(probes.flatMap((p) => (p.group === undefined ? [] : [p.group])))].sort();
+  if (names.length > 0)
+    report.groups = Object.fromEntries(
+      names.map((g) => [g, { train: split("train", g), heldout: split("heldout", g) }]),
+    );
+  return report;
 }

@@ -15,6 +15,8 @@ import {
   worldKnowledgeProbes,
   worldTrainingDocuments,
 } from "../../data/world/index.js";
+import { buildFactCorpus, corpusProbes, corpusTrainingDocuments } from "../../data/world/corpus-spec.js";
+import { readCorpusSpec } from "../../data/world/spec-file.js";
 import { saveModel } from "../../models/save.js";
 import { native } from "../../native/binding.js";
 import { tokenizerFromJson } from "../../tokenizers/tokenizer.js";
@@ -30,14 +32,14 @@ import {
 import { optionalInt, parseOptions, requireString, UsageError, type Options } from "../args.js";
 import { progressBar } from "../progress.js";
 
-const USAGE = `usage: locedit train (--world SEED [--world-subjects N] | --text FILE) --out DIR
+const USAGE = `usage: locedit train (--world SEED [--world-subjects N] | --world-spec FILE | --text FILE) --out DIR
        [--arch gpt2|llama] [--layers N] [--dim D] [--heads H] [--ffn F] [--vocab-size V]
        [--steps S] [--batch-size B] [--seq-len T] [--lr LR] [--min-lr-ratio R] [--warmup W]
        [--weight-decay WD] [--clip C] [--seed S] [--checkpoint-every K] [--checkpoint-dir DIR]
        [--resume] [--threads N] [--json]`;
 
 const STRING_OPTIONS = [
-  ...["world", "world-subjects", "text", "out", "arch", "layers", "dim", "heads", "ffn", "vocab-size"],
+  ...["world", "world-subjects", "world-spec", "text", "out", "arch", "layers", "dim", "heads", "ffn", "vocab-size"],
   ...["steps", "batch-size", "seq-len", "lr", "min-lr-ratio", "warmup", "weight-decay", "clip", "seed"],
   ...["checkpoint-every", "checkpoint-dir", "threads"],
 ];
@@ -58,8 +60,10 @@ function optionalNumber(values: Record<string, unknown>, name: string, fallback:
 }
 
 function loadCorpus(values: Record<string, unknown>): Corpus {
-  if ((values.world === undefined) === (values.text === undefined))
-    throw new UsageError(`give exactly one of --world SEED and --text FILE\n\n${USAGE}`);
+  const sources = ["world", "world-spec", "text"].filter((name) => values[name] !== undefined);
+  if (sources.length !== 1)
+    throw new UsageError(`give exactly one of --world SEED, --world-spec FILE and --text FILE\n\n${USAGE}`);
+  if (values["world-spec"] !== undefined) return loadSpecCorpus(requireString(values, "world-spec", USAGE));
   if (values.text !== undefined) {
     const file = requireString(values, "text", USAGE);
     const text = readFileSync(file, "utf8");
@@ -78,6 +82,34 @@ function loadCorpus(values: Record<string, unknown>): Corpus {
     documents: worldTrainingDocuments(world),
     probes: worldKnowledgeProbes(world),
     source: { kind: "world", seed, subjects: world.entities.length, facts: world.facts.length },
+  };
+}
+
+/** A fact corpus spec: its world, WikiText and real-fact documents and all their probes. */
+function loadSpecCorpus(file: string): Corpus {
+  const spec = readCorpusSpec(file);
+  const corpus = buildFactCorpus(spec);
+  for (const note of corpus.notes) process.stderr.write(`locedit train: skipped: ${note}\n`);
+  const documents = corpusTrainingDocuments(corpus);
+  const sha256 = createHash("sha256").update(documents.join("\n")).digest("hex");
+  return {
+    documents,
+    probes: corpusProbes(corpus),
+    source: {
+      kind: "world-spec",
+      spec_file: file,
+      spec,
+      subjects: corpus.world.entities.length,
+      facts: corpus.world.facts.length,
+      real_facts: corpus.real?.facts.length ?? 0,
+      documents_by_part: {
+        world: corpus.worldDocuments.length,
+        wikitext: corpus.wikitextDocuments.length,
+        real: corpus.realDocuments.length,
+      },
+      skipped: corpus.notes,
+      sha256,
+    },
   };
 }
 
