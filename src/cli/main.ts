@@ -27,7 +27,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   },
   eval: { run: evalCommand, about: "CounterFact metrics: efficacy, generalisation, specificity, score" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
-  world: { run: worldCommand, about: "write a fact model's eval/ folder (world, texts, records) from a spec" },
+  world: {
+    run: worldCommand,
+    about: "write a fact model's eval/ folder (world, texts, records) from a spec",
+  },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };
 

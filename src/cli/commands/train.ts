@@ -39,7 +39,19 @@ const USAGE = `usage: locedit train (--world SEED [--world-subjects N] | --world
        [--resume] [--threads N] [--json]`;
 
 const STRING_OPTIONS = [
-  ...["world", "world-subjects", "world-spec", "text", "out", "arch", "layers", "dim", "heads", "ffn", "vocab-size"],
+  ...[
+    "world",
+    "world-subjects",
+    "world-spec",
+    "text",
+    "out",
+    "arch",
+    "layers",
+    "dim",
+    "heads",
+    "ffn",
+    "vocab-size",
+  ],
   ...["steps", "batch-size", "seq-len", "lr", "min-lr-ratio", "warmup", "weight-decay", "clip", "seed"],
   ...["checkpoint-every", "checkpoint-dir", "threads"],
 ];

@@ -69,7 +69,8 @@ export function specWorld(spec: FactCorpusSpec): FactWorld {
   if (!spec.relations) return world;
   const keep = new Set(spec.relations);
   for (const id of keep)
-    if (!world.relations.some((r) => r.id === id)) throw new Error(`fact corpus spec: unknown relation ${id}`);
+    if (!world.relations.some((r) => r.id === id))
+      throw new Error(`fact corpus spec: unknown relation ${id}`);
   return {
     ...world,
     relations: world.relations.filter((r) => keep.has(r.id)),
@@ -118,7 +119,8 @@ export function buildFactCorpus(spec: FactCorpusSpec, cwd = process.cwd()): Fact
   };
   if (spec.wikitext) {
     const file = resolve(cwd, spec.wikitext.file);
-    if (!existsSync(file)) notes.push(`${spec.wikitext.file} is absent: no WikiText training or perplexity text`);
+    if (!existsSync(file))
+      notes.push(`${spec.wikitext.file} is absent: no WikiText training or perplexity text`);
     else {
       const split = splitWikitext(parseWikitext(readFileSync(file, "utf8")), spec.wikitext.heldoutEvery);
       corpus.wikitextDocuments = trainingParagraphs(split.train, spec.wikitext.trainChars);

@@ -99,7 +99,8 @@ export function objectDescription(
     }
     default: {
       const phrase = PHRASES[object.str];
-      if (phrase === undefined) throw new Error(`fact world: no description for ${source} object "${object.str}"`);
+      if (phrase === undefined)
+        throw new Error(`fact world: no description for ${source} object "${object.str}"`);
       return phrase;
     }
   }

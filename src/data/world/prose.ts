@@ -28,7 +28,10 @@ export const NARRATIVE_TEMPLATES: Readonly<Record<string, readonly string[]>> = 
   P108: ["Every morning, {s} goes to the office of {o}, {d}.", "The colleagues of {s} all work at {o}, {d}."],
   P159: ["The offices of {s} overlook the streets of {o}, {d}.", "Employees of {s} commute to {o}, {d}."],
   P17: ["Visitors to {s} arrive in {o}, {d}.", "The people around {s} live in {o}, {d}."],
-  P30: ["Travellers who reach {s} find themselves in {o}, {d}.", "The climate around {s} is typical of {o}, {d}."],
+  P30: [
+    "Travellers who reach {s} find themselves in {o}, {d}.",
+    "The climate around {s} is typical of {o}, {d}.",
+  ],
   P176: ["The design of {s} comes from the engineers of {o}, {d}.", "Reviewers of {s} praised {o}, {d}."],
   P495: ["The first buyers of {s} lived in {o}, {d}.", "Shops that sell {s} import it from {o}, {d}."],
 };
@@ -43,7 +46,8 @@ export class ObjectDescriber {
   private readonly headquarters = new Map<string, WorldObject>();
 
   constructor(world: FactWorld) {
-    for (const fact of world.facts) if (fact.relationId === "P159") this.headquarters.set(fact.subjectId, fact.object);
+    for (const fact of world.facts)
+      if (fact.relationId === "P159") this.headquarters.set(fact.subjectId, fact.object);
   }
 
   describe(relationId: string, object: WorldObject): string {
@@ -68,11 +72,17 @@ export function narrative(
   return shuffled(rng, facts)
     .map((fact, index) => {
       const templates = NARRATIVE_TEMPLATES[fact.relationId];
-      if (templates === undefined) throw new Error(`fact world: no narrative for relation ${fact.relationId}`);
+      if (templates === undefined)
+        throw new Error(`fact world: no narrative for relation ${fact.relationId}`);
       const template = pick(rng, templates);
       const pronoun = index > 0 && template.startsWith("{s} ") && rng.next() < 0.5;
       const subject = pronoun ? subjectPronoun(entity) : entity.name;
-      return fillNarrative(template, subject, fact.object.str, describer.describe(fact.relationId, fact.object));
+      return fillNarrative(
+        template,
+        subject,
+        fact.object.str,
+        describer.describe(fact.relationId, fact.object),
+      );
     })
     .join(" ");
 }

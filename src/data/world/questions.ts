@@ -62,7 +62,11 @@ export interface ZsreRecord {
 }
 
 /** The zsRE form of CounterFact records drawn from `world` (same facts, same targets, same case ids). */
-export function zsreRecords(world: FactWorld, records: readonly CounterFactRecord[], seed: number): ZsreRecord[] {
+export function zsreRecords(
+  world: FactWorld,
+  records: readonly CounterFactRecord[],
+  seed: number,
+): ZsreRecord[] {
   const index = new Map(world.facts.map((f, i) => [`${f.relationId}\u0000${f.subject}`, i]));
   const rng = streamRng(seed, `zsre-${world.seed}`);
   return records.map((record) => {

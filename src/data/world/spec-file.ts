@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import type { FactCorpusSpec } from "./corpus-spec.js";
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+const isObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === "object" && x !== null && !Array.isArray(x);
 
 function need(cond: boolean, file: string, field: string, expected: string): void {
   if (!cond) throw new Error(`${file}: '${field}' must be ${expected}`);
@@ -19,7 +20,8 @@ export function parseCorpusSpec(value: unknown, file: string): FactCorpusSpec {
   need(int(s.seed, 0), file, "seed", "an integer ≥ 0");
   need(int(s.subjects, 70), file, "subjects", "an integer ≥ 70");
   need(
-    s.relations === undefined || (Array.isArray(s.relations) && s.relations.every((r) => typeof r === "string")),
+    s.relations === undefined ||
+      (Array.isArray(s.relations) && s.relations.every((r) => typeof r === "string")),
     file,
     "relations",
     "a list of relation ids",
@@ -41,13 +43,20 @@ export function parseCorpusSpec(value: unknown, file: string): FactCorpusSpec {
   }
   need(isObject(s.eval), file, "eval", "an object");
   const e = s.eval as Record<string, unknown>;
-  for (const key of ["records", "tuningRecords", "retentionRecords", "snippetsPerObject", "statisticsWikitextParagraphs"])
+  for (const key of [
+    "records",
+    "tuningRecords",
+    "retentionRecords",
+    "snippetsPerObject",
+    "statisticsWikitextParagraphs",
+  ])
     need(int(e[key], 0), file, `eval.${key}`, "an integer ≥ 0");
   const known = new Set([
     ...["seed", "subjects", "relations", "biographiesPerSubject", "narrativesPerSubject", "questions"],
     ...["fillerSentences", "wikitext", "realFacts", "eval"],
   ]);
-  for (const key of Object.keys(s)) need(known.has(key), file, key, "one of the spec's fields (unknown field)");
+  for (const key of Object.keys(s))
+    need(known.has(key), file, key, "one of the spec's fields (unknown field)");
   return value as unknown as FactCorpusSpec;
 }
 
@@ -56,7 +65,9 @@ export function readCorpusSpec(file: string): FactCorpusSpec {
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    throw new Error(`${file}: cannot read the corpus spec (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new Error(
+      `${file}: cannot read the corpus spec (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   let value: unknown;
   try {
