@@ -31,8 +31,12 @@ export interface FactCorpusSpec {
   fillerSentences: number;
   /** WikiText raw file (path relative to the working directory) */
   wikitext?: { file: string; heldoutEvery: number; trainChars: number };
-  /** CounterFact records file whose true facts are trained beside the world */
-  realFacts?: { file: string; records: number; neighbours: boolean };
+  /**
+   * CounterFact records file whose true facts are trained beside the world: the first `records`
+   * records, with their neighbourhood facts when `neighbours`, each statement `repeat` times
+   * (default 1) per pass over the data
+   */
+  realFacts?: { file: string; records: number; neighbours: boolean; repeat?: number };
   eval: {
     records: number;
     tuningRecords: number;
@@ -139,7 +143,9 @@ export function buildFactCorpus(spec: FactCorpusSpec, cwd = process.cwd()): Fact
       const options = { maxRecords: spec.realFacts.records, neighbours: spec.realFacts.neighbours };
       corpus.real = realFacts(streamRng(spec.seed, "real-facts"), records, options);
       corpus.realRecords = records.slice(0, spec.realFacts.records);
-      corpus.realDocuments = shuffled(streamRng(spec.seed, "real-order"), realStatements(corpus.real));
+      const statements = realStatements(corpus.real);
+      const repeated = Array.from({ length: spec.realFacts.repeat ?? 1 }, () => statements).flat();
+      corpus.realDocuments = shuffled(streamRng(spec.seed, "real-order"), repeated);
     }
   }
   return corpus;

@@ -40,6 +40,7 @@ export function parseCorpusSpec(value: unknown, file: string): FactCorpusSpec {
     need(isObject(r) && typeof r.file === "string", file, "realFacts.file", "a path");
     need(int(r.records, 0), file, "realFacts.records", "an integer ≥ 0");
     need(typeof r.neighbours === "boolean", file, "realFacts.neighbours", "true or false");
+    need(r.repeat === undefined || int(r.repeat, 1), file, "realFacts.repeat", "an integer ≥ 1");
   }
   need(isObject(s.eval), file, "eval", "an object");
   const e = s.eval as Record<string, unknown>;
