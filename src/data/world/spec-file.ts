@@ -68,13 +68,14 @@ export function readCorpusSpec(file: string): FactCorpusSpec {
   } catch (error) {
     throw new Error(
       `${file}: cannot read the corpus spec (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      { cause: error },
     );
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   return parseCorpusSpec(value, file);
 }
