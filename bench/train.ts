@@ -1,7 +1,9 @@
-// Training-step row: one optimisation step (forward keeping activations, mean next-token
-// cross-entropy, full backward to every parameter, global-norm clipping, AdamW) of a small GPT-2
-// (4 layers, d 128, 4 heads, vocabulary 2048, tied head) on 16 random rows of 64 tokens, in
-// tokens/s, beside the same step in PyTorch (bench/python/train_torch.py) with the same threads.
+// Training-step rows: one optimisation step (forward keeping activations, mean next-token
+// cross-entropy, full backward to every parameter, global-norm clipping, AdamW) of a GPT-2 with a
+// tied head on random rows, in tokens/s, beside the same step in PyTorch
+// (bench/python/train_torch.py) with the same threads. Two shapes: tiny-facts' (4 layers, d 128,
+// 4 heads, FFN 512, vocabulary 2048; 16 rows of 64 tokens) and facts-8l's (8 layers, d 256, 4
+// heads, FFN 1024, vocabulary 4096; 8 rows of 128 tokens).
 import { CausalLM } from "../src/models/causal-lm.js";
 import { AdamW } from "../src/training/adamw.js";
 import { makeTrainingBatch } from "../src/training/data.js";
@@ -15,16 +17,37 @@ import type { BenchContext } from "./options.js";
 import { makeRow, type Row } from "./report.js";
 import { medianSeconds } from "./timing.js";
 
-const B = 16;
-const T = 64;
-const SHAPE = { arch: "gpt2" as const, layers: 4, dim: 128, heads: 4, maxPositions: T };
-const VOCAB = 2048;
+interface TrainCase {
+  name: string;
+  B: number;
+  T: number;
+  layers: number;
+  dim: number;
+  ffn: number;
+  vocab: number;
+}
+
+const CASES: TrainCase[] = [
+  { name: "train step gpt2 4x128 (16x64)", B: 16, T: 64, layers: 4, dim: 128, ffn: 512, vocab: 2048 },
+  {
+    name: "train step gpt2 8x256 ffn1024 (8x128)",
+    B: 8,
+    T: 128,
+    layers: 8,
+    dim: 256,
+    ffn: 1024,
+    vocab: 4096,
+  },
+];
 const LR = 1e-3;
-const NAME = "train step gpt2 4x128 (16x64)";
-export const TRAIN_ROW_NAMES = [NAME];
+export const TRAIN_ROW_NAMES = CASES.map((c) => c.name);
 
 export function trainRows(ctx: BenchContext): Row[] {
-  if (!ctx.selected(NAME)) return [];
+  return CASES.filter((c) => ctx.selected(c.name)).map((c) => trainRow(ctx, c));
+}
+
+function trainRow(ctx: BenchContext, { name: NAME, B, T, layers, dim, ffn, vocab: VOCAB }: TrainCase): Row {
+  const SHAPE = { arch: "gpt2" as const, layers, dim, heads: 4, ffn, maxPositions: T };
   const config = configForShape(SHAPE, VOCAB, { bos: 0, eos: 0 });
   const model = new CausalLM(config, initialParams(config, 1));
   const grads = new GradientBuffers(model);
@@ -70,14 +93,12 @@ export function trainRows(ctx: BenchContext): Row[] {
     ? "both sides: forward (logits at all B·T positions), mean next-token cross-entropy, full backward, " +
       "clip_grad_norm 1.0, AdamW (decay 0.1 on non-embedding matrices); tokens/s = B·T / median step time"
     : `no PyTorch baseline: ${baseline.reason}`;
-  return [
-    makeRow(
-      NAME,
-      (B * T) / ours,
-      baseline.ok ? (B * T) / baseline.results.step : null,
-      "tokens/s",
-      "higher",
-      note,
-    ),
-  ];
+  return makeRow(
+    NAME,
+    (B * T) / ours,
+    baseline.ok ? (B * T) / baseline.results.step : null,
+    "tokens/s",
+    "higher",
+    note,
+  );
 }
