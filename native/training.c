@@ -7,12 +7,21 @@
  *    is compiled without -ffast-math and with -std=c11 (no FMA contraction), so the result is
  *    bit for bit what that loop gave.
  *  - sumSquares: Σ x² in float64, sequentially (the global gradient norm).
- *  - crossEntropyRows: softmax cross-entropy of target rows with its gradient. */
+ *  - crossEntropyRows: softmax cross-entropy of target rows with its gradient.
+ *  - keepFreedMemory: glibc malloc settings for a training process, which frees and allocates
+ *    hundreds of megabytes of activations every step: blocks up to 32 MiB come from the heap
+ *    rather than fresh mmaps, and the heap's free top is never given back to the kernel, so the
+ *    next step reuses the same pages instead of faulting in new zeroed ones (system time per step
+ *    falls severalfold; no result changes). A no-op outside glibc. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include "args.h"
 #include "training.h"
 #include "fast/loss.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* adamwUpdate(param, grad, m, v, gradScale, beta1, beta2, eps, stepSize, rootCorrection2, decayFactor)
  *   g ← gradScale < 1 ? fround(g·gradScale) : g            (clipping, in place in grad)
@@ -104,5 +113,17 @@ napi_value js_cross_entropy_rows(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   CHECK_NAPI(env, napi_create_double(env, loss, &out));
+  return out;
+}
+
+/* keepFreedMemory() → true when the allocator settings were applied (glibc), false otherwise. */
+napi_value js_keep_freed_memory(napi_env env, napi_callback_info info) {
+  int applied = 0;
+#ifdef __GLIBC__
+  applied = mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, INT_MAX) &&
+            mallopt(M_TOP_PAD, 256 << 20);
+#endif
+  napi_value out;
+  CHECK_NAPI(env, napi_get_boolean(env, applied, &out));
   return out;
 }

@@ -199,6 +199,12 @@ export interface NativeAddon {
    * Softmax cross-entropy of M = targets.length rows of logits (M·V): fills dlogits (M·V) with
    * w·(softmax − onehot) and logprobs (M) with each target's log-probability; returns Σ −w·logprob.
    */
+  /**
+   * glibc malloc settings for a training process (native/training.c): freed blocks up to 32 MiB
+   * stay in the heap for the next step instead of going back to the kernel. Returns whether they
+   * were applied (false outside glibc). Results are unchanged; the process keeps its peak memory.
+   */
+  keepFreedMemory(): boolean;
   crossEntropyRows(
     logits: F32,
     V: number,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { CausalLM } from "../../src/models/causal-lm.js";
+import { native } from "../../src/native/binding.js";
 import { makeTrainingBatch, tokenizeDocuments } from "../../src/training/data.js";
 import { GradientBuffers } from "../../src/training/gradients.js";
 import { configForShape, initialParams } from "../../src/training/model-setup.js";
@@ -112,6 +113,19 @@ describe("trainModel", () => {
       assert.deepEqual(resumed.model.param(spec.name), straight.model.param(spec.name), spec.name);
     // only the newest two checkpoints are kept
     assert.deepEqual(readdirSync(dir).sort(), ["step-00000006", "step-00000009"]);
+  });
+
+  it("keepFreedMemory (glibc malloc settings of the train command) leaves results bit for bit the same", () => {
+    const before = trainModel(tiny(6));
+    const glibc = Boolean(
+      (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header
+        ?.glibcVersionRuntime,
+    );
+    assert.equal(native.keepFreedMemory(), glibc);
+    const after = trainModel(tiny(6));
+    assert.deepEqual(after.state.losses, before.state.losses);
+    for (const spec of before.model.specs)
+      assert.deepEqual(after.model.param(spec.name), before.model.param(spec.name), spec.name);
   });
 
   it("refuses to resume a checkpoint of a different run, naming the field", () => {

@@ -195,6 +195,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const checkpointDir =
     typeof values["checkpoint-dir"] === "string" ? values["checkpoint-dir"] : `${resolve(out)}.checkpoints`;
   if (values.threads !== undefined) native.setNumThreads(optionalInt(values, "threads", 1, 1));
+  // every step frees and reallocates its activations: keep the pages instead of faulting in new ones
+  native.keepFreedMemory();
   const corpus = loadCorpus(values);
 
   const progress = progressRenderer(steps);
