@@ -8,6 +8,7 @@
 // "nq question: "; `loc` here is a trained question about another subject (an unrelated fact of
 // the world) and `loc_ans` its true answer.
 
+import type { ZsreRecord } from "../zsre/records.js";
 import type { CounterFactRecord } from "./counterfact.js";
 import { streamRng } from "./rng.js";
 import type { Fact, FactWorld } from "./types.js";
@@ -43,22 +44,16 @@ export function questionDocuments(world: FactWorld): string[] {
   return world.facts.map((fact, i) => `${questionsOf(fact, i).trained} ${fact.object.str}.`);
 }
 
-export interface ZsreRecord {
+/**
+ * A zsRE record (src/data/zsre/records.ts: `src` in the subject's trained question, `rephrase` in
+ * its held-out one, `answers[0]` the edit target, `loc` a trained question about an unrelated fact)
+ * with the CounterFact record's case id and MEND's `alt` (the edit target) and `pred` (the answer
+ * the unedited model should give: the true one).
+ */
+export interface WorldZsreRecord extends ZsreRecord {
   case_id: number;
-  subject: string;
-  /** the question, in a phrasing trained for the subject */
-  src: string;
-  /** the same question in the phrasing held out for the subject */
-  rephrase: string;
-  /** answers[0]: the answer the edit writes (target_new of the CounterFact record with this case id) */
-  answers: string[];
-  /** the edit target again, under MEND's name */
   alt: string;
-  /** the true answer (what the unedited model should say), under MEND's name for the model's prediction */
   pred: string;
-  /** "nq question: " + a trained question about an unrelated fact */
-  loc: string;
-  loc_ans: string;
 }
 
 /** The zsRE form of CounterFact records drawn from `world` (same facts, same targets, same case ids). */
@@ -66,7 +61,7 @@ export function zsreRecords(
   world: FactWorld,
   records: readonly CounterFactRecord[],
   seed: number,
-): ZsreRecord[] {
+): WorldZsreRecord[] {
   const index = new Map(world.facts.map((f, i) => [`${f.relationId}\u0000${f.subject}`, i]));
   const rng = streamRng(seed, `zsre-${world.seed}`);
   return records.map((record) => {
