@@ -36,6 +36,25 @@ test("facts-8l: eval/ is the generator's output for eval/spec.json", () => {
   if (sharedPresent) for (const name of SHARED_FILES) assert.ok(name in expected, name);
 });
 
+test("facts-8l: eval/ records and snippets read through locedit's own CounterFact, zsRE and snippet readers", () => {
+  const at = (name: string) => join(DIR, "eval", name);
+  const records = readCounterfactFile(at("counterfact.json"));
+  assert.ok(records.length >= 2000);
+  for (const name of ["counterfact-tuning.json", "counterfact-retention.json"])
+    assert.ok(readCounterfactFile(at(name)).length > 0, name);
+  const zsre = readZsreFile(at("zsre.json"));
+  assert.equal(zsre.length, records.length);
+  zsre.forEach((z, i) => {
+    assert.equal(z.subject, records[i].requested_rewrite.subject);
+    assert.equal(z.targetNew, records[i].requested_rewrite.target_new.str);
+  });
+  const snippets = readAttributeSnippets(at("attribute_snippets.json"));
+  const covered = records.filter((r) =>
+    snippetsFor(snippets, r.requested_rewrite.relation_id, r.requested_rewrite.target_new.id),
+  );
+  assert.equal(covered.length, records.length, "every record's new target has snippets");
+});
+
 test(
   "facts-8l: trained on eval/spec.json; the recorded knowledge check passed",
   { skip: !haveWeights },
