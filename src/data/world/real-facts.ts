@@ -4,8 +4,9 @@
 // facts of its neighbourhood prompts (other subjects with the same relation and object). A
 // relation's phrasings are the distinct rewrite-prompt templates of its records; each fact holds
 // out phrasings for its own subject as the world does: a record fact holds out the phrasings of
-// its own paraphrase prompts (so those test held-out pairs), a neighbour fact a seeded rotation,
-// and the phrasing a record or neighbourhood prompt uses is always trained for its subject.
+// its own paraphrase prompts (so those test held-out pairs), a neighbour fact a seeded rotation;
+// the phrasing of the prompt a fact came from (rewrite or neighbourhood prompt) is trained for its
+// subject. One fact per (subject, relation): the first record that names it fixes its split.
 
 import type { Rng } from "../../util/random.js";
 import { shuffled } from "./rng.js";
