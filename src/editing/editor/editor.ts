@@ -14,14 +14,13 @@ import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
 import { computeKeys } from "../compute-ks.js";
 import { resolveHparams } from "../hparams/resolve.js";
-import { checkHparamsAgainstModel } from "../hparams/model-check.js";
-import { parseHparams } from "../hparams/schema.js";
+import type { KeyStats, KeyStatsSource } from "../hparams/derive.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
 import { METHODS } from "../methods/index.js";
 import { AlphaEditState } from "../methods/alphaedit/state.js";
 import { boundaryLayers } from "../methods/blue/boundary-update.js";
 import { sampleContextTemplates } from "../prepare/context-templates.js";
-import { checkPrepared } from "../prepare/prepared-request.js";
+import { checkPrepared, type PreparedRequest } from "../prepare/prepared-request.js";
 import { prepareRequests } from "../prepare/prepare-requests.js";
 import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
@@ -65,21 +64,27 @@ export class Editor {
   private templates: string[][] | null;
   /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
   private readonly alphaEdit: AlphaEditState | null;
-  private lambdaDerived = false;
+  /**
+   * The hyperparameters: resolved once, by one resolveHparams call — when the Editor is built if
+   * they come from a file, at the first batch if they are derived (λ is scaled to that batch's keys).
+   */
+  private resolution: ResolvedHparams | null;
 
   private constructor(
     readonly model: CausalLM,
     readonly tokenizer: Tokenizer,
     readonly modelDir: string,
-    public resolved: ResolvedHparams,
+    /** before a derived resolution: everything but the key-scaled values */
+    private readonly preview: ResolvedHparams,
     private readonly options: EditorOptions,
   ) {
+    this.resolution = needsFirstBatch(preview) ? null : preview;
     this.snapshot = new WeightSnapshot(model);
     this.templates = options.contextTemplates ?? null;
     this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
     this.alphaEdit =
-      resolved.method === "alphaedit"
-        ? new AlphaEditState((layer) => this.covariance(layer), resolved.hparams.nullspace_threshold)
+      preview.method === "alphaedit"
+        ? new AlphaEditState((layer) => this.covariance(layer), preview.hparams.nullspace_threshold)
         : null;
     if (!this.statistics && !options.covariance)
       throw new Error(
@@ -103,6 +108,15 @@ export class Editor {
     return new Editor(model, tokenizer, modelDir, resolveFor(model, modelDir, options), options);
   }
 
+  /**
+   * The resolved hyperparameters and where each value came from. Derived ones are final after the
+   * first batch; before it, their key-scaled values (λ, a small model's AlphaEdit L2) are the
+   * published defaults.
+   */
+  get resolved(): ResolvedHparams {
+    return this.resolution ?? this.preview;
+  }
+
   get method(): EditMethod {
     return this.resolved.method;
   }
@@ -113,8 +127,7 @@ export class Editor {
 
   /** The layers whose weights this method changes: all critical layers, or BLUE's two boundary layers. */
   get updatedLayers(): number[] {
-    const layers = this.hparams.layers;
-    return this.hparams.blue && this.method !== "rome" ? [...boundaryLayers(layers)] : [...layers];
+    return updatedLayersOf(this.method, this.hparams);
   }
 
   /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
@@ -133,7 +146,12 @@ export class Editor {
     const templates = this.contextTemplates();
     const prepared = prepareRequests(this.tokenizer, requests, templates, this.hparams.fact_token);
     prepared.forEach((p, i) => checkPrepared(p, i, this.model.config.vocabSize));
-    if (!this.lambdaDerived && this.resolved.source === "derived") this.deriveLambda(layers, prepared);
+    this.resolution ??= resolveFor(
+      this.model,
+      this.modelDir,
+      this.options,
+      this.firstBatchKeyStats(prepared),
+    );
     const result = METHODS[this.method](
       {
         model: this.model,
@@ -229,51 +247,55 @@ export class Editor {
     return this.options.covariance ? this.options.covariance(layer) : this.statistics!.covariance(layer);
   }
 
-  /** Derived defaults: λ from the first batch's keys against tr C0 (deriveHparams' rule), fixed thereafter. */
-  private deriveLambda(layers: readonly number[], prepared: Parameters<typeof computeKeys>[1]): void {
-    const stats = new Map<number, { meanKeyNormSq: number; traceC: number }>();
-    for (const layer of layers) {
-      const keys = computeKeys(this.model, prepared, layer);
-      let sq = 0;
-      for (let i = 0; i < keys.length; i++) sq += keys[i] * keys[i];
-      const c = this.covariance(layer);
-      const F = Math.round(Math.sqrt(c.length));
-      let trace = 0;
-      for (let i = 0; i < F; i++) trace += c[i * F + i];
-      stats.set(layer, { meanKeyNormSq: sq / prepared.length, traceC: trace });
-    }
-    this.resolved = resolveFor(this.model, this.modelDir, this.options, stats);
-    this.lambdaDerived = true;
+  /**
+   * Key statistics of the first batch for derived λ (deriveHparams' rule): mean‖k‖² of its keys
+   * against tr C0, at each layer the hyperparameters update.
+   */
+  private firstBatchKeyStats(prepared: readonly PreparedRequest[]): (h: EditHparams) => KeyStatsSource {
+    return (h) => {
+      const stats = new Map<number, KeyStats>();
+      for (const layer of updatedLayersOf(this.method, h)) {
+        const keys = computeKeys(this.model, prepared, layer);
+        let sq = 0;
+        for (let i = 0; i < keys.length; i++) sq += keys[i] * keys[i];
+        const c = this.covariance(layer);
+        const F = Math.round(Math.sqrt(c.length));
+        let trace = 0;
+        for (let i = 0; i < F; i++) trace += c[i * F + i];
+        stats.set(layer, { meanKeyNormSq: sq / prepared.length, traceC: trace });
+      }
+      return stats;
+    };
   }
 }
 
+/** The layers whose weights `method` changes: all critical layers, or BLUE's two boundary layers. */
+function updatedLayersOf(method: EditMethod, h: EditHparams): number[] {
+  return h.blue && method !== "rome" ? [...boundaryLayers(h.layers)] : [...h.layers];
+}
+
+/** Whether derived hyperparameters wait for the first batch's keys (λ, a small model's L2). */
+function needsFirstBatch(resolved: ResolvedHparams): boolean {
+  return resolved.source === "derived" && resolved.method !== "rome";
+}
+
+/** The Editor's one call of resolveHparams (file or derived, BLUE, options.hparams overrides). */
 function resolveFor(
   model: CausalLM,
   modelDir: string,
   options: EditorOptions,
-  stats?: Map<number, { meanKeyNormSq: number; traceC: number }>,
+  keyStatsFor?: (h: EditHparams) => KeyStatsSource,
 ): ResolvedHparams {
-  const file = typeof options.hparams === "string" ? options.hparams : undefined;
   const resolved = resolveHparams({
     method: options.method,
     blue: options.blue,
-    hparamsFile: file,
+    hparamsFile: typeof options.hparams === "string" ? options.hparams : undefined,
+    overrides: typeof options.hparams === "object" ? options.hparams : undefined,
+    overridesSource: "Editor options.hparams",
     modelDir,
     config: model.config,
-    stats,
+    keyStatsFor,
   });
-  if (typeof options.hparams === "object") {
-    resolved.hparams = parseHparams(
-      options.method,
-      { ...resolved.hparams, ...options.hparams },
-      "Editor options.hparams",
-    );
-    resolved.warnings = checkHparamsAgainstModel(resolved.hparams, model.config, "Editor options.hparams");
-    resolved.derivation = {
-      ...resolved.derivation,
-      ...Object.fromEntries(Object.keys(options.hparams).map((k) => [k, "set by the caller"])),
-    };
-  }
   const last = model.numLayers - 1;
   if (resolved.hparams.v_loss_layer !== last)
     throw new Error(

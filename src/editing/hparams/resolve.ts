@@ -107,6 +107,16 @@ export interface ResolveOptions {
   config: ModelConfig;
   /** key statistics for derived defaults (see deriveHparams) */
   stats?: KeyStatsSource;
+  /**
+   * For derived defaults without `stats`: computes the key statistics from the hyperparameters
+   * chosen so far (their layers, fact_token and templates do not depend on the statistics), e.g.
+   * from the first batch's keys; called at most once, never for ROME (whose solve has no λ).
+   */
+  keyStatsFor?: (hparams: EditHparams) => KeyStatsSource;
+  /** fields the caller sets over the file's or the derived values (each recorded as "set by the caller") */
+  overrides?: Partial<EditHparams>;
+  /** names the overrides in errors and warnings (default "caller overrides") */
+  overridesSource?: string;
 }
 
 /** The explicit file, else the model's own, else the shipped one for a recognised model. */
@@ -118,28 +128,64 @@ function chooseFile(options: ResolveOptions, blue: boolean): string | undefined 
   return model === undefined ? undefined : shippedHparamsFile(options.method, model, { blue });
 }
 
-/** Chooses, validates and checks the hyperparameters for an edit, and says where they came from. */
+/**
+ * The one resolution step of an edit's hyperparameters: the file (explicit, beside the model, or
+ * shipped) or derived defaults — with λ (and a small model's AlphaEdit L2) scaled to the key
+ * statistics when derived — then the caller's BLUE choice and overrides, then the checks against
+ * the model. `derivation` says where each non-file value came from.
+ */
 export function resolveHparams(options: ResolveOptions): ResolvedHparams {
-  const { method, config } = options;
+  const { config } = options;
   const blue = options.blue ?? false;
   const file = chooseFile(options, blue);
 
-  let resolved: ResolvedHparams;
-  if (file === undefined) {
-    const derived = deriveHparams(method, config, { blue, stats: options.stats });
-    resolved = { method, hparams: derived.hparams, source: "derived", derivation: derived.derivation };
-  } else {
-    const { hparams, defaulted } = readHparams(method, file);
-    const derivation: Record<string, string> = { ...defaulted };
-    let h = hparams;
-    if (options.blue !== undefined && options.blue !== h.blue) {
-      h = parseHparams(method, { ...h, blue: options.blue }, `${file} with blue = ${options.blue}`);
-      derivation.blue = `set to ${options.blue} by the caller (the file says ${!options.blue})`;
-    }
-    resolved = { method, hparams: h, source: file };
-    if (Object.keys(derivation).length > 0) resolved.derivation = derivation;
-  }
+  let resolved = file === undefined ? derivedHparams(options, blue) : fileHparams(options, file);
+  resolved = withOverrides(resolved, options);
   const warnings = checkHparamsAgainstModel(resolved.hparams, config, resolved.source);
   if (warnings.length > 0) resolved.warnings = warnings;
   return resolved;
+}
+
+/** Derived defaults; with `keyStatsFor`, the statistics are computed from the unscaled choice first. */
+function derivedHparams(options: ResolveOptions, blue: boolean): ResolvedHparams {
+  const { method, config } = options;
+  let stats = options.stats;
+  if (stats === undefined && options.keyStatsFor && method !== "rome") {
+    const unscaled = withOverrides(
+      { method, hparams: deriveHparams(method, config, { blue }).hparams, source: "derived" },
+      options,
+    );
+    stats = options.keyStatsFor(unscaled.hparams);
+  }
+  const derived = deriveHparams(method, config, { blue, stats });
+  return { method, hparams: derived.hparams, source: "derived", derivation: derived.derivation };
+}
+
+function fileHparams(options: ResolveOptions, file: string): ResolvedHparams {
+  const { method } = options;
+  const { hparams, defaulted } = readHparams(method, file);
+  const derivation: Record<string, string> = { ...defaulted };
+  let h = hparams;
+  if (options.blue !== undefined && options.blue !== h.blue) {
+    h = parseHparams(method, { ...h, blue: options.blue }, `${file} with blue = ${options.blue}`);
+    derivation.blue = `set to ${options.blue} by the caller (the file says ${!options.blue})`;
+  }
+  const resolved: ResolvedHparams = { method, hparams: h, source: file };
+  if (Object.keys(derivation).length > 0) resolved.derivation = derivation;
+  return resolved;
+}
+
+/** The caller's field overrides on top, validated again, each recorded as set by the caller. */
+function withOverrides(resolved: ResolvedHparams, options: ResolveOptions): ResolvedHparams {
+  const overrides = options.overrides;
+  if (overrides === undefined || Object.keys(overrides).length === 0) return resolved;
+  const source = options.overridesSource ?? "caller overrides";
+  return {
+    ...resolved,
+    hparams: parseHparams(resolved.method, { ...resolved.hparams, ...overrides }, source),
+    derivation: {
+      ...resolved.derivation,
+      ...Object.fromEntries(Object.keys(overrides).map((k) => [k, "set by the caller"])),
+    },
+  };
 }

@@ -1,13 +1,19 @@
 // The Editor: sequential batches on one model (AlphaEdit's cache_c grows by each batch's K Kᵀ),
 // bit-exact restore, an edited folder that loads again with the same weights, request validation
-// and hyperparameter overrides with errors naming the field.
+// hyperparameter overrides with errors naming the field, and derived hyperparameters resolved once
+// at the first batch (λ from its keys).
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Editor } from "../../../src/editing/editor/editor.js";
+import { computeKeys } from "../../../src/editing/compute-ks.js";
+import { prepareRequests } from "../../../src/editing/prepare/prepare-requests.js";
+import { parseRequests } from "../../../src/editing/requests/index.js";
 import { loadModel } from "../../../src/models/load.js";
+import { eye } from "../../../src/tensor/index.js";
+import { loadTokenizer } from "../../../src/tokenizers/load-tokenizer.js";
 import { repoRoot } from "../../models/golden-helpers.js";
 import { copyParams, sameParams } from "../helpers.js";
 
@@ -106,5 +112,35 @@ describe("Editor", () => {
       stats: { dir: join(work, "none") },
     });
     await assert.rejects(editor.edit(RECORDS.slice(0, 1)), /locedit stats --model/);
+  });
+
+  it("resolves derived hyperparameters once, at the first batch, with λ from that batch's keys", async () => {
+    const model = loadModel(MODEL);
+    const tokenizer = await loadTokenizer(MODEL);
+    const F = model.config.intermediateSize;
+    const noHparams = mkdtempSync(join(work, "derived-")); // no hparams/ here: defaults are derived
+    const editor = Editor.fromModel(model, tokenizer, noHparams, {
+      method: "memit",
+      hparams: { v_num_grad_steps: 2 },
+      covariance: () => eye(F, "f64").data, // tr C0 = F
+      contextTemplates: [["{}"]],
+    });
+    assert.equal(editor.resolved.source, "derived");
+    assert.match(editor.resolved.derivation!.mom2_update_weight, /no key statistics/);
+    const batch = RECORDS.slice(0, 2);
+    const first = await editor.edit(batch);
+    // λ = 100 · mean‖k‖² / tr C0, averaged over the updated layers, keys of the first batch (unedited model)
+    const fresh = loadModel(MODEL);
+    const prepared = prepareRequests(tokenizer, parseRequests(batch, "test"), [["{}"]], "subject_last");
+    const ratios = editor.updatedLayers.map((layer) => {
+      const keys = computeKeys(fresh, prepared, layer);
+      return keys.reduce((a, k) => a + k * k, 0) / batch.length / F;
+    });
+    const lambda = (100 * ratios.reduce((a, b) => a + b, 0)) / ratios.length;
+    assert.ok(Math.abs(first.hparams.mom2_update_weight - lambda) <= 1e-9 * lambda);
+    assert.match(first.hparams_derivation!.mom2_update_weight, /mean‖k‖² \/ tr C0/);
+    assert.equal(first.hparams.v_num_grad_steps, 2);
+    const second = await editor.edit(RECORDS.slice(2, 4));
+    assert.equal(second.hparams.mom2_update_weight, first.hparams.mom2_update_weight);
   });
 });
