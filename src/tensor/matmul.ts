@@ -1,6 +1,6 @@
 // Matrix products of 2-D tensors through the native OpenBLAS addon: matmul (GEMM with optional
-// transposes, alpha, and accumulation into an existing output), gram (SYRK: A·Aᵀ or Aᵀ·A) and
-// transpose2d. Float32 and float64; both operands must share a dtype.
+// transposes, alpha, and accumulation into an existing output), gram (SYRK: A·Aᵀ or Aᵀ·A, also
+// accumulating), transpose2d and trace. Float32 and float64; both operands must share a dtype.
 import { native } from "../native/binding.js";
 import { allocLike, expectRank, type FloatData, type Tensor } from "./tensor.js";
 
@@ -84,19 +84,38 @@ export function matmul<T extends FloatData>(
   return result;
 }
 
-/** Symmetric Gram matrix: alpha·A·Aᵀ (n×n for A n×k), or alpha·Aᵀ·A when `trans` (A k×n). Uses SYRK. */
-export function gram<T extends FloatData>(
-  a: Tensor<T>,
-  options: { trans?: boolean; alpha?: number } = {},
-): Tensor<T> {
-  const { trans = false, alpha = 1 } = options;
+export interface GramOptions<T extends FloatData> {
+  /** A is k×n and the result Aᵀ·A (default: A is n×k and the result A·Aᵀ) */
+  trans?: boolean;
+  /** scales the product (default 1) */
+  alpha?: number;
+  /** write into this symmetric n×n tensor; with `beta`, out = alpha·A·Aᵀ + beta·out (only its upper triangle is read) */
+  out?: Tensor<T>;
+  /** weight of the previous contents of `out` (default 0; needs `out`) */
+  beta?: number;
+}
+
+/** Symmetric Gram matrix: alpha·A·Aᵀ (n×n for A n×k), or alpha·Aᵀ·A when `trans` (A k×n) (+ beta·out). Uses SYRK. */
+export function gram<T extends FloatData>(a: Tensor<T>, options: GramOptions<T> = {}): Tensor<T> {
+  const { trans = false, alpha = 1, out, beta = 0 } = options;
   const [rows, cols] = expectRank(a, 2, "gram: A");
   const [n, k] = trans ? [cols, rows] : [rows, cols];
-  const result: Tensor<T> = { data: allocLike(a.data, n * n), shape: [n, n] };
+  if (beta !== 0 && !out) throw new Error("gram: beta needs an `out` tensor to accumulate into");
+  let result: Tensor<T>;
+  if (out) {
+    const [outRows, outCols] = expectRank(out, 2, "gram: out");
+    sameDtype(a, out, "gram (out)");
+    if (outRows !== n || outCols !== n)
+      throw new Error(`gram: out has shape [${out.shape.join(", ")}], the product is [${n}, ${n}]`);
+    result = out;
+  } else {
+    result = { data: allocLike(a.data, n * n), shape: [n, n] };
+  }
   const lda = Math.max(1, cols);
+  const ldc = Math.max(1, n);
   if (a.data instanceof Float64Array)
-    native.dsyrk(trans, n, k, alpha, a.data, 0, lda, 0, result.data as Float64Array, Math.max(1, n));
-  else native.ssyrk(trans, n, k, alpha, a.data, 0, lda, 0, result.data as Float32Array, Math.max(1, n));
+    native.dsyrk(trans, n, k, alpha, a.data, 0, lda, beta, result.data as Float64Array, ldc);
+  else native.ssyrk(trans, n, k, alpha, a.data, 0, lda, beta, result.data as Float32Array, ldc);
   return result;
 }
 
@@ -114,4 +133,13 @@ export function transpose2d<T extends FloatData>(a: Tensor<T>): Tensor<T> {
         for (let j = j0; j < jEnd; j++) out[j * rows + i] = a.data[i * cols + j];
     }
   return { data: out, shape: [cols, rows] };
+}
+
+/** Σ_i A_ii of a square matrix, accumulated in float64. */
+export function trace(a: Tensor): number {
+  const [rows, cols] = expectRank(a, 2, "trace: A");
+  if (rows !== cols) throw new Error(`trace: A must be square, got shape [${a.shape.join(", ")}]`);
+  let total = 0;
+  for (let i = 0; i < rows; i++) total += a.data[i * cols + i];
+  return total;
 }
