@@ -6,11 +6,11 @@
 //  - inference-only incremental forward of new tokens against a KV cache (generation),
 //  - backward from the logits to a chosen layer's hidden state / delta sites (editing), or all the
 //    way to every parameter (training).
-import { native } from "../native/binding.js";
 import { architectureFor, type Architecture } from "./architecture.js";
 import { headDimOf, kvHeadsOf, type ModelConfig } from "./config.js";
 import { KVCache } from "./kv-cache.js";
 import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
+import { linearBackward, linearForward } from "./layers/linear.js";
 import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
 import type { ParamSpec } from "./param-spec.js";
 import type { Batch, Block, BlockGradients, BlockOutput, DeltaHook, ParamLookup } from "./types.js";
@@ -263,27 +263,10 @@ export class CausalLM {
         fn.eps,
       );
     else rmsNormForward(out, rstd, input, this.param(fn.weight), M, C, fn.eps);
-    const logits = new Float32Array(M * V); // (M, V)
+    // logits (M, V) = normed (M, C) · Wᵀ (C, V) + b
+    const logits = new Float32Array(M * V);
     const bias = this.arch.lmHead.bias ? this.param(this.arch.lmHead.bias) : null;
-    if (bias) for (let m = 0; m < M; m++) logits.set(bias, m * V);
-    native.sgemm(
-      false,
-      true,
-      M,
-      V,
-      C,
-      1,
-      out,
-      0,
-      C,
-      this.param(this.arch.lmHead.weight),
-      0,
-      C,
-      bias ? 1 : 0,
-      logits,
-      0,
-      V,
-    );
+    linearForward(logits, out, this.param(this.arch.lmHead.weight), bias, M, C, V);
     return { logitRows: rows, logits, norm: { input, out, mean, rstd } };
   }
 
@@ -304,33 +287,19 @@ export class CausalLM {
     const { input, out, mean, rstd } = trace.norm;
     const M = trace.logitRows.length;
     // LM head: dnorm (M, C) = dlogits · W; dW += dlogitsᵀ · normed; db += Σ dlogits.
-    const head = this.param(this.arch.lmHead.weight);
+    const { lmHead } = this.arch;
     const dnorm = new Float32Array(M * C);
-    native.sgemm(false, false, M, C, V, 1, dlogits, 0, V, head, 0, C, 0, dnorm, 0, C);
-    if (grads) {
-      native.sgemm(
-        true,
-        false,
-        V,
-        C,
-        M,
-        1,
-        dlogits,
-        0,
-        V,
-        out,
-        0,
-        C,
-        1,
-        grads(this.arch.lmHead.weight),
-        0,
-        C,
-      );
-      if (this.arch.lmHead.bias) {
-        const db = grads(this.arch.lmHead.bias);
-        for (let m = 0; m < M; m++) for (let v = 0; v < V; v++) db[v] += dlogits[m * V + v];
-      }
-    }
+    linearBackward(
+      dnorm,
+      grads ? grads(lmHead.weight) : null,
+      grads && lmHead.bias ? grads(lmHead.bias) : null,
+      dlogits,
+      out,
+      this.param(lmHead.weight),
+      M,
+      C,
+      V,
+    );
     const fn = this.arch.finalNorm;
     const dsel = new Float32Array(M * C);
     if (fn.kind === "layernorm")
