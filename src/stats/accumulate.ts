@@ -4,7 +4,7 @@
 // ssyrk scratch for dtype "float32" (the reference's precision, twice the speed), straight
 // into the sum by dsyrk for "float64".
 import type { CausalLM } from "../models/causal-lm.js";
-import { native } from "../native/binding.js";
+import { gram, wrap } from "../tensor/index.js";
 import type { StatsBatch } from "./batches.js";
 import type { StatsDtype } from "./types.js";
 
@@ -85,15 +85,15 @@ export function addKeys(
   const n = unpadded ? B * T : gatherRows(rows, key, mask, dim);
   if (n === 0) return;
   checkFinite(rows, n, dim, target.layer, batch);
+  const sum = wrap(target.sum, [dim, dim]);
   if (target.dtype === "float64") {
-    const wide = scratch.rows64For(n * dim);
+    const wide = scratch.rows64For(n * dim).subarray(0, n * dim); // (n, dim) keys in float64
     for (let i = 0; i < n * dim; i++) wide[i] = rows[i];
-    native.dsyrk(true, dim, n, 1, wide, 0, dim, 1, target.sum, dim);
+    gram(wrap(wide, [n, dim]), { trans: true, out: sum, beta: 1 }); // sum += KᵀK
   } else {
-    const product = scratch.productFor(dim); // (dim, dim) KᵀK of this batch, float32
-    native.ssyrk(true, dim, n, 1, rows, 0, dim, 0, product, dim);
-    const sum = target.sum;
-    for (let i = 0; i < product.length; i++) sum[i] += product[i];
+    const product = wrap(scratch.productFor(dim), [dim, dim]); // (dim, dim) KᵀK of this batch, float32
+    gram(wrap(rows.subarray(0, n * dim), [n, dim]), { trans: true, out: product });
+    for (let i = 0; i < product.data.length; i++) sum.data[i] += product.data[i];
   }
   target.count += n;
 }
