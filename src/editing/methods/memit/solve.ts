@@ -1,9 +1,22 @@
-// MEMIT's layer update (Meng et al., arXiv 2210.07229, Eq. 14): with keys K (d_ff × n), residuals
-// R (d_model × n) and C0 = E[k kᵀ], ΔW = R Kᵀ (λ C0 + K Kᵀ)⁻¹, computed as ΔW = R Aᵀ with
-// A = (λ C0 + K Kᵀ)⁻¹ K from a Cholesky solve in float64 (solve, never invert), as the reference's
-// torch.linalg.solve in double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve.
-import { native } from "../../../native/binding.js";
+// MEMIT's layer update (Meng et al., arXiv 2210.07229, Eq. 14; kmeng01/memit memit_main.py): with
+// keys K (d_ff × n), residuals R (d_model × n) and C0 = E[k kᵀ],
+//   ΔW = R Kᵀ (λ C0 + K Kᵀ)⁻¹,   computed as   M = λ·C0 + K Kᵀ;  A = M⁻¹ K;  ΔW = R Aᵀ
+// in float64 with a Cholesky solve (solve, never invert), as the reference's torch.linalg.solve in
+// double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve.
 import { solveSpd } from "../../../linalg/index.js";
+import {
+  add,
+  eye,
+  gram,
+  matmul,
+  scale,
+  toFloat32,
+  toFloat64,
+  trace,
+  transpose2d,
+  wrap,
+  type Tensor64,
+} from "../../../tensor/index.js";
 import type { MethodContext } from "../types.js";
 
 /** ΔW (d_model × d_ff, float32) for keys (n × d_ff rows), residuals (n × d_model rows, float64). */
@@ -20,16 +33,12 @@ export function memitLayerDelta(
     throw new Error(
       `covariance has ${covariance.length} entries, expected d_ff² = ${F}² for keys of width ${F}`,
     );
-  const k = Float64Array.from(keys); // (n, F): row i is key i
-  const m = new Float64Array(F * F); // λ C0 + K Kᵀ
-  for (let i = 0; i < F * F; i++) m[i] = lambda * covariance[i];
-  native.dgemm(true, false, F, F, n, 1, k, 0, F, k, 0, F, 1, m, 0, F);
-  const kt = new Float64Array(F * n); // K as d_ff × n
-  for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) kt[f * n + i] = k[i * F + f];
-  const a = solveNormalEquations(m, kt, F, n); // (F, n)
-  const delta = new Float64Array(C * F); // Rᵀ(C × n)·Aᵀ(n × F)
-  native.dgemm(true, true, C, F, n, 1, resid, 0, C, a, 0, n, 0, delta, 0, F);
-  return Float32Array.from(delta);
+  const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ: row i is key i
+  const Rt = wrap(resid, [n, C]); // (n, C) = Rᵀ
+  const C0 = wrap(covariance, [F, F]);
+  const M = gram(Kt, { trans: true, out: scale(C0, lambda), beta: 1 }); // (F, F) = λ·C0 + K Kᵀ
+  const A = solveNormalEquations(M, transpose2d(Kt)); // (F, n) = M⁻¹ K
+  return toFloat32(matmul(Rt, A, { transA: true, transB: true })).data; // (C, F) = R Aᵀ
 }
 
 /**
@@ -39,18 +48,12 @@ export function memitLayerDelta(
  * ε·tr(M)/d_ff·I (ε = 1e-12, 1e-10, … 1e-4) that makes M positive definite is added instead, which
  * gives the minimum-norm solution up to ε and leaves well-posed systems untouched.
  */
-function solveNormalEquations(m: Float64Array, b: Float64Array, F: number, n: number): Float64Array {
-  let trace = 0;
-  for (let i = 0; i < F; i++) trace += m[i * F + i];
+function solveNormalEquations(M: Tensor64, B: Tensor64): Tensor64 {
+  const F = M.shape[0];
   for (let ridge = 0; ; ridge = ridge === 0 ? 1e-12 : ridge * 100) {
-    const shifted = ridge === 0 ? m : m.slice();
-    if (ridge > 0) for (let i = 0; i < F; i++) shifted[i * F + i] += (ridge * trace) / F;
+    const shifted = ridge === 0 ? M : add(M, scale(eye(F, "f64"), (ridge * trace(M)) / F));
     try {
-      return solveSpd(
-        { data: shifted, shape: [F, F] },
-        { data: b, shape: [F, n] },
-        { symmetryTolerance: Infinity },
-      ).data;
+      return solveSpd(shifted, B, { symmetryTolerance: Infinity });
     } catch (error) {
       if (!/not positive definite/.test((error as Error).message) || ridge >= 1e-4) throw error;
     }
