@@ -2,7 +2,7 @@
 // edited model (jianghoucheng/AlphaEdit AlphaEdit_main.py: cache_c[i] += K Kᵀ after the batch).
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { DeltaSite } from "../../models/types.js";
-import { native } from "../../native/binding.js";
+import { gram, toFloat64, wrap } from "../../tensor/index.js";
 import { computeKeys } from "../compute-ks.js";
 import type { ZResult } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
@@ -21,13 +21,10 @@ export function zLogOf(layer: number, z: ZResult, site: DeltaSite): ZLog {
   };
 }
 
-/** K Kᵀ (d_ff², float64, full) of rows `keys` (n × d_ff). */
+/** K Kᵀ (d_ff², float64, full) of rows `keys` (n × d_ff, i.e. Kᵀ). */
 export function keyGram(keys: Float32Array, n: number): Float64Array {
-  const F = keys.length / n;
-  const k = Float64Array.from(keys);
-  const out = new Float64Array(F * F);
-  native.dgemm(true, false, F, F, n, 1, k, 0, F, k, 0, F, 0, out, 0, F);
-  return out;
+  const Kt = toFloat64(wrap(keys, [n, keys.length / n])); // (n, F)
+  return gram(Kt, { trans: true }).data; // (F, F) = K Kᵀ
 }
 
 /** layer → K Kᵀ of the requests' keys, read on the model as it is now (after the batch's edits). */

@@ -4,7 +4,18 @@
 // with P the null-space projector of C0, K_p K_pᵀ the key Gram of earlier batches (cache_c) and
 // α = L2. The matrix is not symmetric, so the solve is LU (gesv), in float64; λ·C0 is not used.
 import { solveGeneral } from "../../../linalg/index.js";
-import { native } from "../../../native/binding.js";
+import {
+  clone,
+  eye,
+  gram,
+  matmul,
+  scale,
+  toFloat32,
+  toFloat64,
+  transpose2d,
+  wrap,
+  zeros,
+} from "../../../tensor/index.js";
 
 export function alphaEditLayerDelta(
   keys: Float32Array,
@@ -18,18 +29,13 @@ export function alphaEditLayerDelta(
   const C = resid.length / n;
   if (projector.length !== F * F)
     throw new Error(`null-space projector has ${projector.length} entries, expected d_ff² = ${F}²`);
-  const k = Float64Array.from(keys); // (n, F)
-  const gram = cachedKeyGram ? cachedKeyGram.slice() : new Float64Array(F * F); // K Kᵀ + cache_c
-  native.dgemm(true, false, F, F, n, 1, k, 0, F, k, 0, F, 1, gram, 0, F);
-  const m = new Float64Array(F * F); // P·gram + α I
-  native.dgemm(false, false, F, F, F, 1, projector, 0, F, gram, 0, F, 0, m, 0, F);
-  for (let i = 0; i < F; i++) m[i * F + i] += l2;
-  const kr = new Float64Array(F * C); // K Rᵀ (F × C)
-  native.dgemm(true, false, F, C, n, 1, k, 0, F, resid, 0, C, 0, kr, 0, C);
-  const rhs = new Float64Array(F * C); // P K Rᵀ
-  native.dgemm(false, false, F, C, F, 1, projector, 0, F, kr, 0, C, 0, rhs, 0, C);
-  const x = solveGeneral({ data: m, shape: [F, F] }, { data: rhs, shape: [F, C] }).data; // ΔWᵀ (F × C)
-  const delta = new Float32Array(C * F);
-  for (let f = 0; f < F; f++) for (let c = 0; c < C; c++) delta[c * F + f] = x[f * C + c];
-  return delta;
+  const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ
+  const Rt = wrap(resid, [n, C]); // (n, C) = Rᵀ
+  const P = wrap(projector, [F, F]);
+  const cache = cachedKeyGram ? clone(wrap(cachedKeyGram, [F, F])) : zeros([F, F], "f64");
+  const G = gram(Kt, { trans: true, out: cache, beta: 1 }); // (F, F) = K Kᵀ + cache_c
+  const M = matmul(P, G, { out: scale(eye(F, "f64"), l2), beta: 1 }); // (F, F) = P G + α I
+  const rhs = matmul(P, matmul(Kt, Rt, { transA: true })); // (F, C) = P K Rᵀ
+  const deltaT = solveGeneral(M, rhs); // (F, C) = ΔWᵀ
+  return toFloat32(transpose2d(deltaT)).data; // (C, F)
 }
