@@ -91,9 +91,10 @@ export function addKeys(
     for (let i = 0; i < n * dim; i++) wide[i] = rows[i];
     gram(wrap(wide, [n, dim]), { trans: true, out: sum, beta: 1 }); // sum += KᵀK
   } else {
-    const product = wrap(scratch.productFor(dim), [dim, dim]); // (dim, dim) KᵀK of this batch, float32
-    gram(wrap(rows.subarray(0, n * dim), [n, dim]), { trans: true, out: product });
-    for (let i = 0; i < product.data.length; i++) sum.data[i] += product.data[i];
+    const product = scratch.productFor(dim); // (dim, dim) KᵀK of this batch, float32
+    gram(wrap(rows.subarray(0, n * dim), [n, dim]), { trans: true, out: wrap(product, [dim, dim]) });
+    const total = target.sum;
+    for (let i = 0; i < product.length; i++) total[i] += product[i];
   }
   target.count += n;
 }
