@@ -3,3 +3,5 @@ export * from "./tensor.js";
 export * from "./matmul.js";
 export * from "./elementwise.js";
 export * from "./compare.js";
+export * from "./reduce.js";
+export * from "./adamw-step.js";

@@ -7,7 +7,7 @@
 // The per-element loop runs natively (native/training.c), in float64 in the same order as the
 // JavaScript loop it replaced, so results are bit for bit the same; it can also apply a
 // global-norm clipping factor to each gradient on the way (one pass over the gradients, not two).
-import { native } from "../native/binding.js";
+import { adamwStepInPlace } from "../tensor/adamw-step.js";
 
 export interface AdamWConfig {
   beta1: number;
@@ -59,19 +59,15 @@ export class AdamW {
           `AdamW: gradient of '${name}' has ${g.length} elements, the parameter ${param.length}`,
         );
       const [m, v] = [this.m.get(name)!, this.v.get(name)!];
-      native.adamwUpdate(
-        param,
-        g,
-        m,
-        v,
+      adamwStepInPlace(param, g, m, v, {
         gradScale,
         beta1,
         beta2,
         eps,
         stepSize,
         rootCorrection2,
-        decay ? decayFactor : 1,
-      );
+        decayFactor: decay ? decayFactor : 1,
+      });
     }
   }
 }

@@ -2,7 +2,7 @@
 // embedding's buffer, as it shares its array), and global-norm clipping as in PyTorch's
 // clip_grad_norm_ (Pascanu et al. 2013): with n = ‖g‖₂ over all tensors, g ← g · c/(n + 1e-6)
 // when that factor is below 1. Sums of squares run natively (float64, in index order).
-import { native } from "../native/binding.js";
+import { sumOfSquares } from "../tensor/reduce.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { ParamLookup } from "../models/types.js";
 
@@ -33,7 +33,7 @@ export class GradientBuffers {
 /** ‖g‖₂ over every tensor, accumulated in float64. */
 export function globalNorm(tensors: Iterable<Float32Array>): number {
   let sum = 0;
-  for (const t of tensors) sum += native.sumSquares(t);
+  for (const t of tensors) sum += sumOfSquares(t);
   return Math.sqrt(sum);
 }
 
