@@ -175,7 +175,8 @@ export class ZObjective {
     for (const r of active) {
       const req = this.requests[r];
       const { rewrite, kl } = this.rows.requestRows[r];
-      const weight = (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * rewrite.length);
+      const weight =
+        (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * rewrite.length);
       rewrite.forEach((id, p) => {
         for (const pos of targetPositions(req, p, rowOf.get(id)!))
           positions.push({ ...pos, request: r, weight });
