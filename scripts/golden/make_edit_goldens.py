@@ -439,9 +439,9 @@ HP_BASE = {
     "kl_factor": 0.0625,
     "mom2_update_weight": 50,
 }
-# PMET: its published kl_factor (1) and nll_loss_factor (1); requests 0 and 1 get a single-token
-# target that is third "most nearly top-1" (near_top_target), which compute_z makes top-1 within
-# the 12 steps, so the reference's max-probability rule (NLL weight × 0.1) acts and is tested.
+# PMET: its published kl_factor (1) and nll_loss_factor (1); requests 0, 1, 2 get the single-token
+# target of rank 0, 1, 2 in "most nearly top-1" (near_top_target), which compute_z can make top-1
+# within the 12 steps, so the reference's max-probability rule acts and is tested.
 HP_PMET = {"nll_loss_factor": 1, "kl_factor": 1}
 PMET_TARGET_RANKS = (0, 1, 2)
 HP_ROME = {"layers": [1], "blue_layers": []}
