@@ -29,7 +29,7 @@ export interface ZObjectiveSettings {
 export type SiteVectors = Map<DeltaSite, Float32Array[]>;
 
 export interface ObjectiveValue {
-  /** per request (NaN for inactive ones): total, NLL part, KL part */
+  /** per request (NaN for inactive ones): total, NLL part (before `nllScale`), KL part */
   loss: number[];
   nll: number[];
   kl: number[];
@@ -129,7 +129,7 @@ export class ZObjective {
     });
     if (!this.init)
       this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
-    const value = this.losses(active, positions, klAt, trace.logits, deltas);
+    const value = this.losses(active, positions, klAt, trace.logits, deltas, nllScale);
     const through = this.after || sites.some((s) => s !== "block");
     const back = this.model.backward(trace, value.dlogits, {
       downTo: this.after ? layer + 1 : layer,
@@ -192,6 +192,7 @@ export class ZObjective {
     klAt: readonly { request: number }[],
     logits: Float32Array,
     deltas: SiteVectors,
+    nllScale?: readonly number[],
   ) {
     const V = this.V;
     const n = this.requests.length;
@@ -206,7 +207,10 @@ export class ZObjective {
       positions.map((p) => p.target),
       positions.map((p) => p.weight),
     );
-    positions.forEach((p, m) => (nll[p.request] -= p.weight * ce.logprobs[m]));
+    // the weights carry the rule's scale (for the gradient); the reported NLL does not
+    positions.forEach(
+      (p, m) => (nll[p.request] -= (p.weight / (nllScale?.[p.request] ?? 1)) * ce.logprobs[m]),
+    );
     const targetTop = new Array<boolean>(n).fill(false);
     for (const r of active) targetTop[r] = true;
     positions.forEach((p, m) => {
@@ -235,7 +239,7 @@ export class ZObjective {
         const h = norm(this.init!.get(site)![r]);
         wd += (this.settings.weightDecay * norm(deltas.get(site)![r])) / (h * h);
       }
-      loss[r] = nll[r] + kl[r] + wd;
+      loss[r] = (nllScale?.[r] ?? 1) * nll[r] + kl[r] + wd;
     }
     return { loss, nll, kl, targetTop, dlogits };
   }

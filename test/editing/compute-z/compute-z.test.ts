@@ -44,7 +44,7 @@ describe("computeZ with PMET's max-probability rule", () => {
     assert.deepEqual(run(false).steps, [4], "without the rule every step is taken");
   });
 
-  it("the NLL scale multiplies the NLL part of the objective", () => {
+  it("the NLL scale multiplies the NLL term of the loss; the reported NLL stays unscaled", () => {
     const objective = new ZObjective(model, [request], {
       layer: 1,
       sites: ["mlp"],
@@ -56,7 +56,9 @@ describe("computeZ with PMET's max-probability rule", () => {
     const full = objective.evaluate([0], zero);
     const scaled = objective.evaluate([0], zero, [0.1]);
     assert.ok(full.targetTop[0]);
-    // the same forward; only the weight of the log-probabilities changes
-    assert.ok(Math.abs(scaled.nll[0] - 0.1 * full.nll[0]) <= 1e-12 * full.nll[0]);
+    // the same forward; only the weight of the log-probabilities in the loss changes
+    assert.ok(Math.abs(scaled.nll[0] - full.nll[0]) <= 1e-12 * full.nll[0]);
+    const others = full.loss[0] - full.nll[0];
+    assert.ok(Math.abs(scaled.loss[0] - (0.1 * full.nll[0] + others)) <= 1e-12 * full.loss[0]);
   });
 });
