@@ -616,11 +616,15 @@ def windowed(allowed, window):
 
 
 # --------------------------------------------------------------------------------------------
-# forward passes (float64). `delta` = None or dict(site, layer, positions[B], vec [B,C]).
+# forward passes (float64). `delta` = None, dict(site, layer, positions[B], vec [B,C]) or a list of them.
 # --------------------------------------------------------------------------------------------
 
 
 def _add_delta(x, site, layer, delta):
+    if isinstance(delta, (list, tuple)):  # several sites at once (PMET's attention + MLP outputs)
+        for d in delta:
+            x = _add_delta(x, site, layer, d)
+        return x
     if delta is None or delta["site"] != site or delta["layer"] != layer:
         return x
     Bn, Tn, _ = x.shape

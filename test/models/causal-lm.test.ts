@@ -31,7 +31,10 @@ for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny", "qwen3-tiny", "gpt-n
         const r = row * batch.T + position;
         const ours = some.logits.subarray(m * V, (m + 1) * V);
         const ref = full.logits.subarray(r * V, (r + 1) * V);
-        for (let v = 0; v < V; v++) assert.ok(Math.abs(ours[v] - ref[v]) < 1e-5);
+        // the head runs as a GEMM of 3 rows instead of 12: float32 rounding in another blocking, a few
+        // ulps of the row's largest logit (measured ≤ 2 under five OpenBLAS kernels); allow 16
+        const tolerance = 16 * 2 ** -23 * Math.max(...ref.map(Math.abs));
+        for (let v = 0; v < V; v++) assert.ok(Math.abs(ours[v] - ref[v]) <= tolerance, `logit ${v}`);
       });
     });
 

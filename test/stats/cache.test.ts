@@ -15,6 +15,7 @@ import {
   corpusText,
   countForwards,
   FACTS_DIR,
+  KEY_SUM_TOLERANCE,
   loadTiny,
   referenceMoments,
   relativeError,
@@ -54,7 +55,7 @@ describe("loadOrComputeStats (tiny-facts)", () => {
     for (const [layer, s] of stats) {
       const ref = referenceMoments(model, tokenizer, base.corpusFiles, 30, 32, layer);
       assert.equal(s.count, ref.count);
-      assert.ok(relativeError(s.sum, ref.sum) < 1e-6);
+      assert.ok(relativeError(s.sum, ref.sum) < KEY_SUM_TOLERANCE);
       assert.deepEqual(
         { ...s.key, model: "", corpus: "" },
         { model: "", layer, corpus: "", samples: 30, maxLen: 32, dtype: "float32" },

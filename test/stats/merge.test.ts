@@ -13,6 +13,7 @@ import type { Tokenizer } from "../../src/tokenizers/tokenizer.js";
 import {
   corpusText,
   FACTS_DIR,
+  KEY_SUM_TOLERANCE,
   LLAMA_DIR,
   loadTiny,
   relativeError,
@@ -62,7 +63,7 @@ describe("mergeStats", () => {
     for (const [layer, m] of merged) {
       const w = whole.get(layer)!;
       assert.equal(m.stats.count, w.count);
-      assert.ok(relativeError(m.stats.sum, w.sum) < 1e-6);
+      assert.ok(relativeError(m.stats.sum, w.sum) < KEY_SUM_TOLERANCE);
       assert.equal(m.stats.key.samples, counts[0] + counts[1]);
       assert.equal(m.stats.key.model, w.key.model);
       assert.match(m.stats.key.corpus, /^merged:[0-9a-f]{64}$/);

@@ -3,7 +3,9 @@
 // model predict target_new, found by Adam (lr v_lr) on ZObjective; the reference's loop exactly:
 // evaluate, stop when the loss < 5e-2 or at the last iteration (which only measures), else step
 // and clamp ‖δ‖ ≤ clamp_norm_factor · ‖h‖. z = h + δ. All requests share one batched pass; each
-// keeps its own Adam state and stops on its own.
+// keeps its own Adam state and stops on its own. PMET's compute_zs (xpq-tech/PMET, and xpq-tech/BLUE's
+// copy) adds a max-probability rule: once the target is the argmax at every target position, the
+// next steps weight the NLL by 0.1·nll_loss_factor, and the request stops if its KL term is ≤ 0.01.
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { DeltaSite } from "../../models/types.js";
 import type { EditHparams } from "../hparams/types.js";
@@ -12,6 +14,9 @@ import { AdamVector } from "./adam.js";
 import { ZObjective, type SiteVectors } from "./objective.js";
 
 export const EARLY_STOP_LOSS = 5e-2;
+/** PMET's max-probability rule: NLL weight once the target is top-1, and the KL term that then stops */
+export const TOP1_NLL_SCALE = 0.1;
+export const TOP1_KL_STOP = 1e-2;
 
 export type ZHparams = Pick<
   EditHparams,
@@ -30,6 +35,8 @@ export interface ComputeZOptions {
   /** where δ is added: ["block"] (MEMIT, AlphaEdit), ["mlp"] (ROME), ["attn", "mlp"] (PMET) */
   sites: readonly DeltaSite[];
   hparams: ZHparams;
+  /** PMET's max-probability rule (see the header) */
+  maxProbabilityRule?: boolean;
   onStep?: (progress: ZProgress) => void;
 }
 
@@ -88,8 +95,9 @@ export function computeZ(
     steps: new Array<number>(n).fill(0),
   };
   let active = requests.map((_, i) => i);
+  const nllScale = new Array<number>(n).fill(1);
   for (let it = 0; it < h.v_num_grad_steps && active.length > 0; it++) {
-    const value = objective.evaluate(active, delta);
+    const value = objective.evaluate(active, delta, nllScale);
     for (const r of active) {
       if (!Number.isFinite(value.loss[r]))
         throw new Error(`compute_z: the loss of request ${r} became ${value.loss[r]} at step ${it}`);
@@ -104,6 +112,10 @@ export function computeZ(
     options.onStep?.({ step: it + 1, total: h.v_num_grad_steps, active: active.length, meanLoss });
     if (it === h.v_num_grad_steps - 1) break;
     active = active.filter((r) => value.loss[r] >= EARLY_STOP_LOSS);
+    if (options.maxProbabilityRule) {
+      for (const r of active) nllScale[r] = value.targetTop[r] ? TOP1_NLL_SCALE : 1;
+      active = active.filter((r) => !(value.targetTop[r] && value.kl[r] <= TOP1_KL_STOP));
+    }
     for (const r of active) {
       for (const site of options.sites) {
         const d = delta.get(site)![r];

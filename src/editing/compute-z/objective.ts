@@ -29,10 +29,12 @@ export interface ZObjectiveSettings {
 export type SiteVectors = Map<DeltaSite, Float32Array[]>;
 
 export interface ObjectiveValue {
-  /** per request (NaN for inactive ones): total, NLL part, KL part */
+  /** per request (NaN for inactive ones): total, NLL part (before `nllScale`), KL part */
   loss: number[];
   nll: number[];
   kl: number[];
+  /** per request: its target is the argmax at every target position of every rewrite prompt (PMET's max_prob == prob) */
+  targetTop: boolean[];
   /** gradient of each active request's loss with respect to its δ at each site */
   grad: SiteVectors;
 }
@@ -85,8 +87,11 @@ export class ZObjective {
     }
   }
 
-  /** Loss and gradient for the requests in `active` (indices), δ per site and request. */
-  evaluate(active: readonly number[], deltas: SiteVectors): ObjectiveValue {
+  /**
+   * Loss and gradient for the requests in `active` (indices), δ per site and request; `nllScale`
+   * multiplies each request's NLL weight (PMET's max-probability rule; 1 by default).
+   */
+  evaluate(active: readonly number[], deltas: SiteVectors, nllScale?: readonly number[]): ObjectiveValue {
     const { layer, sites } = this.settings;
     const C = this.C;
     const rowIds = active.flatMap((r) => [...this.rows.requestRows[r].rewrite, this.rows.requestRows[r].kl]);
@@ -115,7 +120,7 @@ export class ZObjective {
             vector: deltas.get(site)![this.rows.owner[id]],
           });
       });
-    const { positions, klAt } = this.lossPositions(active, rowIds);
+    const { positions, klAt } = this.lossPositions(active, rowIds, nllScale);
     const trace = this.model.forward(batch, {
       ...(start ? { start } : {}),
       deltas: hooks,
@@ -124,7 +129,7 @@ export class ZObjective {
     });
     if (!this.init)
       this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
-    const value = this.losses(active, positions, klAt, trace.logits, deltas);
+    const value = this.losses(active, positions, klAt, trace.logits, deltas, nllScale);
     const through = this.after || sites.some((s) => s !== "block");
     const back = this.model.backward(trace, value.dlogits, {
       downTo: this.after ? layer + 1 : layer,
@@ -149,7 +154,7 @@ export class ZObjective {
         this.addWeightDecayGradient(perRequest[r], deltas.get(site)![r], this.init!.get(site)![r]);
       grad.set(site, perRequest);
     }
-    return { loss: value.loss, nll: value.nll, kl: value.kl, grad };
+    return { loss: value.loss, nll: value.nll, kl: value.kl, targetTop: value.targetTop, grad };
   }
 
   /** The cached residual stream of the chosen rows, cut or padded to the sub-batch's length. */
@@ -163,14 +168,15 @@ export class ZObjective {
     return out;
   }
 
-  private lossPositions(active: readonly number[], rowIds: readonly number[]) {
+  private lossPositions(active: readonly number[], rowIds: readonly number[], nllScale?: readonly number[]) {
     const rowOf = new Map(rowIds.map((id, row) => [id, row]));
     const positions: (LossPosition & { request: number; weight: number })[] = [];
     const klAt: { request: number; at: { row: number; position: number } }[] = [];
     for (const r of active) {
       const req = this.requests[r];
       const { rewrite, kl } = this.rows.requestRows[r];
-      const weight = this.settings.nllFactor / (req.targetIds.length * rewrite.length);
+      const weight =
+        (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * rewrite.length);
       rewrite.forEach((id, p) => {
         for (const pos of targetPositions(req, p, rowOf.get(id)!))
           positions.push({ ...pos, request: r, weight });
@@ -186,6 +192,7 @@ export class ZObjective {
     klAt: readonly { request: number }[],
     logits: Float32Array,
     deltas: SiteVectors,
+    nllScale?: readonly number[],
   ) {
     const V = this.V;
     const n = this.requests.length;
@@ -200,7 +207,16 @@ export class ZObjective {
       positions.map((p) => p.target),
       positions.map((p) => p.weight),
     );
-    positions.forEach((p, m) => (nll[p.request] -= p.weight * ce.logprobs[m]));
+    // the weights carry the rule's scale (for the gradient); the reported NLL does not
+    positions.forEach(
+      (p, m) => (nll[p.request] -= (p.weight / (nllScale?.[p.request] ?? 1)) * ce.logprobs[m]),
+    );
+    const targetTop = new Array<boolean>(n).fill(false);
+    for (const r of active) targetTop[r] = true;
+    positions.forEach((p, m) => {
+      const row = logits.subarray(m * V, (m + 1) * V);
+      if (row.some((x) => x > row[p.target])) targetTop[p.request] = false;
+    });
     const dlogits = new Float32Array(logits.length);
     dlogits.set(ce.dlogits);
     const firstCall = this.klInit === null;
@@ -223,9 +239,9 @@ export class ZObjective {
         const h = norm(this.init!.get(site)![r]);
         wd += (this.settings.weightDecay * norm(deltas.get(site)![r])) / (h * h);
       }
-      loss[r] = nll[r] + kl[r] + wd;
+      loss[r] = (nllScale?.[r] ?? 1) * nll[r] + kl[r] + wd;
     }
-    return { loss, nll, kl, dlogits };
+    return { loss, nll, kl, targetTop, dlogits };
   }
 
   /** ∇ of v_weight_decay · ‖δ‖ / ‖h‖²: zero at δ = 0, as PyTorch's norm backward gives. */

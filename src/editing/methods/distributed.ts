@@ -25,6 +25,7 @@ export function distributedUpdate(
     layer: zLayer,
     sites: family.zSites,
     hparams,
+    maxProbabilityRule: family.maxProbabilityRule,
     onStep: (p) => context.onProgress?.({ stage: "z", layer: zLayer, step: p.step, total: p.total }),
   });
   timings.z += (performance.now() - t) / 1000;

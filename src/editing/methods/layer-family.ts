@@ -28,6 +28,8 @@ export interface LayerFamily {
   ): Float32Array;
   /** AlphaEdit keeps Σ K Kᵀ across batches */
   keepsKeyGram: boolean;
+  /** PMET's compute_zs rule: NLL × 0.1 once the target is top-1, stop if KL ≤ 0.01 (compute-z.ts) */
+  maxProbabilityRule?: boolean;
 }
 
 /** z minus h, per request, in float64, times `scale`. */

@@ -72,15 +72,14 @@ describe("evaluateCounterfact on the unedited tiny-facts model", async () => {
         });
       assert.equal(r.rewrite[0].prompt, rewrite.prompt.replace("{}", rewrite.subject));
     });
-    // Summaries are means × 100 of the per-prompt figures: the same relative float32 tolerance.
+    // Summary values are percentages of means of p = e^−NLL (or of success shares). Each NLL agrees to
+    // 1e-5·max(1, NLL) above (float32 logits in other GEMM shapes), which moves p by ≤ 1e-5
+    // (p·max(1, NLL) ≤ 1), so a mean of ±100·p by ≤ 2e-3 points; a share moves only by a flipped
+    // comparison (≥ 100/n points), so this tolerance still demands equal shares.
     for (const [key, value] of Object.entries(a.summary)) {
       const other = (b.summary as unknown as Record<string, number | null>)[key];
       if (value === null || other === null) assert.equal(value, other, key);
-      else
-        assert.ok(
-          Math.abs(value - other) <= 1e-5 * Math.max(1, Math.abs(other)),
-          `${key}: ${value} vs ${other}`,
-        );
+      else assert.ok(Math.abs(value - other) <= 2e-3, `${key}: ${value} vs ${other}`);
     }
   });
 

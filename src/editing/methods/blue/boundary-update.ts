@@ -38,6 +38,7 @@ export function boundaryUpdate(
         layer,
         sites: family.zSites,
         hparams,
+        maxProbabilityRule: family.maxProbabilityRule,
         onStep: (p) => context.onProgress?.({ stage: "z", layer, step: p.step, total: p.total }),
       });
       timings.z += (performance.now() - t) / 1000;
