@@ -29,6 +29,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("attentionForward", js_attention_forward),
       EXPORT("attentionBackward", js_attention_backward),
       EXPORT("attentionIncremental", js_attention_incremental),
+      EXPORT("attentionPrefixForward", js_attention_prefix_forward),
+      EXPORT("attentionPrefixBackward", js_attention_prefix_backward),
       KERNEL_EXPORTS,
       TRAINING_EXPORTS
   };

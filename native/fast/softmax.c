@@ -3,7 +3,7 @@
  * The rectangular form (incremental decoding) has Tq query rows over Tk keys, query t standing at
  * absolute index offset + t; the square block is the case Tq = Tk, offset 0.
  * Masking is by index, never by -inf, so -ffast-math (vectorised expf) is safe here.
- * Backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place of dP. */
+ * Backward: dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place of dP (square T×T or rows×cols). */
 #include "softmax.h"
 #include <math.h>
 
@@ -40,11 +40,15 @@ void causal_masked_softmax_offset(float *scores, const uint8_t *key_mask, int64_
 }
 
 void softmax_backward_rows(float *dscores, const float *probs, int64_t T) {
-  for (int64_t t = 0; t < T; t++) {
-    float *d = dscores + t * T;
-    const float *p = probs + t * T;
+  softmax_backward_rect(dscores, probs, T, T);
+}
+
+void softmax_backward_rect(float *dscores, const float *probs, int64_t rows, int64_t cols) {
+  for (int64_t t = 0; t < rows; t++) {
+    float *d = dscores + t * cols;
+    const float *p = probs + t * cols;
     float dot = 0.0f;
-    for (int64_t j = 0; j < T; j++) dot += d[j] * p[j];
-    for (int64_t j = 0; j < T; j++) d[j] = p[j] * (d[j] - dot);
+    for (int64_t j = 0; j < cols; j++) dot += d[j] * p[j];
+    for (int64_t j = 0; j < cols; j++) d[j] = p[j] * (d[j] - dot);
   }
 }

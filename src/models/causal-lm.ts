@@ -1,6 +1,7 @@
 // A causal language model over any supported architecture: token (and position) embedding,
 // the stack of blocks, the final norm and the LM head, with
-//  - forward from the embedding or from a cached hidden state entering any layer,
+//  - forward from the embedding or from a cached hidden state entering any layer, optionally after
+//    a cached prefix of keys and values (prefix-cache.ts), or keeping them to build one,
 //  - delta hooks at a layer's attention output, MLP output or block output (ARCHITECTURE.md §2),
 //  - logits only at the positions asked for,
 //  - inference-only incremental forward of new tokens against a KV cache (generation),
@@ -12,7 +13,9 @@ import { KVCache } from "./kv-cache.js";
 import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
 import { linearBackward, linearForward } from "./layers/linear.js";
 import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
+import type { PrefixKeys } from "./layers/attention.js";
 import type { ParamSpec } from "./param-spec.js";
+import { batchAtLayer, PrefixCache } from "./prefix-cache.js";
 import type { Batch, Block, BlockGradients, BlockOutput, DeltaHook, ParamLookup } from "./types.js";
 
 /** A token whose logits are wanted: batch row and position. */
@@ -36,6 +39,10 @@ export interface ForwardOptions {
   keepActivations?: boolean | { fromLayer: number };
   /** layers whose block output and key to keep (always kept when keepActivations) */
   captureLayers?: readonly number[];
+  /** the batch's tokens come after these cached positions (every layer run must be cached) */
+  prefix?: PrefixCache;
+  /** keep every layer's keys and values of the batch as `trace.keys`, a prefix for what follows */
+  keepKeys?: boolean;
 }
 
 export interface ForwardTrace {
@@ -53,6 +60,10 @@ export interface ForwardTrace {
   /** (M, V) */
   logits: Float32Array;
   norm: { input: Float32Array; out: Float32Array; mean: Float32Array; rstd: Float32Array } | null;
+  /** the cached prefix the batch attended to (the backward needs it) */
+  prefix: PrefixCache | null;
+  /** with keepKeys: the batch's keys and values at each layer run */
+  keys: PrefixCache | null;
 }
 
 /** New tokens for forwardIncremental: T per row for the cache's B rows (left padding allowed). */
@@ -162,11 +173,14 @@ export class CausalLM {
     const keepFrom = keepOption === true ? 0 : keepOption === false ? L : keepOption.fromLayer;
     const capture = new Set(options.captureLayers ?? []);
     const layers: (BlockOutput | undefined)[] = new Array(L);
+    const prefix = options.prefix ?? null;
+    const kept: (PrefixKeys | undefined)[] = new Array(L);
+    const keep = options.keepKeys ? (l: number, keys: PrefixKeys) => (kept[l] = keys) : null;
     let x = input;
     for (let l = startLayer; l < endLayer; l++) {
       const out = this.blocks[l].forward(
         x,
-        batch,
+        batchAtLayer(batch, l, prefix, keep),
         deltas.filter((d) => d.layer === l),
       );
       if (l >= keepFrom) layers[l] = out;
@@ -183,6 +197,8 @@ export class CausalLM {
       logitRows: new Int32Array(0),
       logits: new Float32Array(0),
       norm: null,
+      prefix,
+      keys: keep ? new PrefixCache(batch.B, kept) : null,
     };
     const want = options.logits ?? "all";
     if (endLayer === L && want !== "none") Object.assign(trace, this.head(x, batch.B, batch.T, want));
@@ -333,7 +349,7 @@ export class CausalLM {
     const fwd = trace.layers[l];
     if (!fwd || fwd.saved === null)
       throw new Error(`layer ${l} activations were not kept: forward with keepActivations`);
-    return this.blocks[l].backward(dout, fwd, trace.batch, grads);
+    return this.blocks[l].backward(dout, fwd, batchAtLayer(trace.batch, l, trace.prefix, null), grads);
   }
 
   private embeddingBackward(batch: Batch, dx: Float32Array, grads: ParamLookup): void {

@@ -4,6 +4,7 @@
 // inference-only incremental forward against a KV cache).
 
 import type { KVCache } from "./kv-cache.js";
+import type { PrefixKeys } from "./layers/attention.js";
 
 /** A padded batch of B sequences of length T, flattened row-major to N = B·T tokens. */
 export interface Batch {
@@ -15,6 +16,19 @@ export interface Batch {
   mask: Uint8Array;
   /** position ids (B·T): cumsum(mask) − 1, clamped at 0, as Hugging Face's generate does */
   positions: Int32Array;
+  /** set by CausalLM for one layer's blocks: what that layer's self-attention reads or keeps beyond the batch */
+  attention?: LayerAttention;
+}
+
+/**
+ * One layer's attention context (models/prefix-cache.ts): the cached keys and values of earlier
+ * positions that each row's tokens come after (attended to, constant in the backward), and/or a
+ * receiver of this layer's own keys and values (to build such a cache). Blocks pass the batch
+ * through to selfAttentionForward / selfAttentionBackward, which honour it.
+ */
+export interface LayerAttention {
+  prefix?: PrefixKeys;
+  keep?: (keys: PrefixKeys) => void;
 }
 
 /** Where a delta is added inside a layer: the edit surface of ARCHITECTURE.md §2. */

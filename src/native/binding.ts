@@ -134,6 +134,57 @@ export interface NativeAddon {
     keyMask: Uint8Array,
     out: F32,
   ): void;
+  /**
+   * Causal attention of T new tokens per row that also see P cached earlier positions: per (row b,
+   * head h), Pr = softmax(scale·Q·[Kp ; K]ᵀ) with padded keys masked (prefixMask (B·P), keyMask
+   * (B·T)) and new key j visible to query i only when j ≤ i; O = Pr·[Vp ; V]. q/k/v/out are
+   * (B·T, heads·HS) with leading dims; prefixKeys/prefixValues are packed (B·P, NKV·HS); att
+   * (B, NH, T, P + T) receives Pr, prefix columns first.
+   */
+  attentionPrefixForward(
+    B: number,
+    T: number,
+    P: number,
+    NH: number,
+    NKV: number,
+    HS: number,
+    ldq: number,
+    ldk: number,
+    ldv: number,
+    ldo: number,
+    q: F32,
+    k: F32,
+    v: F32,
+    keyMask: Uint8Array,
+    prefixKeys: F32,
+    prefixValues: F32,
+    prefixMask: Uint8Array,
+    out: F32,
+    att: F32,
+  ): void;
+  /** Backward of attentionPrefixForward: accumulates into dq and the new tokens' dk, dv (the prefix is constant). */
+  attentionPrefixBackward(
+    B: number,
+    T: number,
+    P: number,
+    NH: number,
+    NKV: number,
+    HS: number,
+    ldq: number,
+    ldk: number,
+    ldv: number,
+    ldo: number,
+    q: F32,
+    k: F32,
+    v: F32,
+    prefixKeys: F32,
+    prefixValues: F32,
+    att: F32,
+    dout: F32,
+    dq: F32,
+    dk: F32,
+    dv: F32,
+  ): void;
   /** LayerNorm over rows of C: out, mean (N), rstd (N) from inp (N·C), weight, bias (C). */
   layerNormForward(
     out: F32,

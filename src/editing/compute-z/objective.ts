@@ -6,15 +6,22 @@
 // δ is added at layer L's site ("block": the block output, MEMIT; "mlp": the MLP output, ROME;
 // "attn" + "mlp": PMET) at the lookup token of every row of its request. Exact savings over the
 // reference: the residual stream entering layer L is computed once (it does not depend on δ), only
-// layers ≥ L run per step, logits only where the loss reads, all requests in one batched pass.
+// layers ≥ L run per step, and only from each row's lookup token on: the positions before it are a
+// prefix whose keys and values are cached once (./split-rows.ts); logits only where the loss reads;
+// all requests in batched passes of at most CHUNK_TOKENS tokens.
 import type { CausalLM } from "../../models/causal-lm.js";
 import { editSurface } from "../../models/edit-surface.js";
 import type { Batch, DeltaHook, DeltaSite } from "../../models/types.js";
+import type { PrefixCache } from "../../models/prefix-cache.js";
 import { makeBatch } from "../../runtime/batch.js";
 import { crossEntropy, logSoftmax } from "../../runtime/loss.js";
 import { mlpOutputOf } from "../compute-ks.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./rows.js";
+import { SplitRows } from "./split-rows.js";
+
+/** Most suffix tokens one pass runs (bounds the activations kept for the backward; ≈ 1 GB at GPT-2-124M over 8 layers). */
+const CHUNK_TOKENS = 2048;
 
 export interface ZObjectiveSettings {
   layer: number;
@@ -23,6 +30,8 @@ export interface ZObjectiveSettings {
   weightDecay: number;
   /** PMET's nll_loss_factor (1 elsewhere) */
   nllFactor: number;
+  /** run each step from each row's lookup token on over a cached prefix (default true); false: whole rows */
+  prefixCache?: boolean;
 }
 
 /** site → one δ (d_model) per request */
@@ -57,9 +66,20 @@ export class ZObjective {
   private readonly inputL: Float32Array | null;
   /** δ is added to the cached output of layer L and the steps run layers L+1 … */
   private readonly after: boolean;
+  /** the first layer each step runs: L, or L + 1 when `after` */
+  private readonly startLayer: number;
+  /** width of the full right-padded batch (inputL is rows × T × C) */
   private readonly T: number;
-  private klInit: Float64Array[] | null = null;
-  /** site → per request h at the first rewrite prompt's lookup before editing (set by the first evaluation) */
+  private readonly split: SplitRows;
+  /** keys and values of every row's prefix at each layer from startLayer up */
+  private readonly prefix: PrefixCache | null;
+  /** the prefix cut to each pass's rows, kept while the active set does not change */
+  private passPrefixes = new Map<string, PrefixCache>();
+  /** per request, log P_0 at its KL prompt (set by its first evaluation, δ = 0) */
+  private readonly klInit: (Float64Array | null)[];
+  /** per request, whether `init` holds its h yet */
+  private readonly hasInit: boolean[];
+  /** site → per request h at the first rewrite prompt's lookup before editing (complete after the first evaluation of all) */
   init: SiteVectors | null = null;
 
   constructor(
@@ -70,12 +90,24 @@ export class ZObjective {
     this.C = model.config.hiddenSize;
     this.V = model.config.vocabSize;
     this.rows = buildZRows(requests);
+    this.klInit = requests.map(() => null);
+    this.hasInit = requests.map(() => false);
     const batch = makeBatch(this.rows.sequences, { padSide: "right" });
     this.T = batch.T;
     const { layer, sites } = settings;
     this.after = sites.length === 1 && sites[0] === "block" && layer < model.numLayers - 1;
-    const endLayer = this.after ? layer + 1 : layer;
-    this.inputL = endLayer === 0 ? null : model.forward(batch, { endLayer, logits: "none" }).hidden;
+    this.startLayer = this.after ? layer + 1 : layer;
+    this.inputL =
+      this.startLayer === 0
+        ? null
+        : model.forward(batch, { endLayer: this.startLayer, logits: "none" }).hidden;
+    const cached = settings.prefixCache ?? true;
+    this.split = new SplitRows(
+      this.rows,
+      this.rows.lookups.map((lookup) => (cached ? lookup : 0)),
+    );
+    const start = this.inputL ? { layer: this.startLayer, hidden: this.inputL } : null;
+    this.prefix = this.split.cachePrefix(model, batch, start);
     if (this.after) {
       const C = this.C;
       const init = requests.map((_, r) => {
@@ -84,6 +116,7 @@ export class ZObjective {
         return this.inputL!.slice(n * C, n * C + C);
       });
       this.init = new Map([["block", init]]);
+      this.hasInit.fill(true);
     }
   }
 
@@ -92,20 +125,76 @@ export class ZObjective {
    * multiplies each request's NLL weight (PMET's max-probability rule; 1 by default).
    */
   evaluate(active: readonly number[], deltas: SiteVectors, nllScale?: readonly number[]): ObjectiveValue {
+    const n = this.requests.length;
+    const value: ObjectiveValue = {
+      loss: new Array<number>(n).fill(NaN),
+      nll: new Array<number>(n).fill(NaN),
+      kl: new Array<number>(n).fill(NaN),
+      targetTop: new Array<boolean>(n).fill(false),
+      grad: new Map(this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(this.C))])),
+    };
+    const passes = this.passes(active);
+    const prefixes = new Map<string, PrefixCache>();
+    for (const pass of passes) {
+      const part = this.evaluatePass(pass, deltas, prefixes, nllScale);
+      for (const r of pass) {
+        value.loss[r] = part.loss[r];
+        value.nll[r] = part.nll[r];
+        value.kl[r] = part.kl[r];
+        value.targetTop[r] = part.targetTop[r];
+        for (const site of this.settings.sites) value.grad.get(site)![r] = part.grad.get(site)![r];
+      }
+    }
+    this.passPrefixes = prefixes;
+    return value;
+  }
+
+  /** `active` in consecutive groups of at most CHUNK_TOKENS suffix tokens (one request at least). */
+  private passes(active: readonly number[]): number[][] {
+    const out: number[][] = [];
+    let tokens = 0;
+    for (const r of active) {
+      const { rewrite, kl } = this.rows.requestRows[r];
+      const rows = [...rewrite, kl];
+      const own = rows.reduce((a, id) => a + this.rows.sequences[id].length - this.split.split[id], 0);
+      if (out.length === 0 || tokens + own > CHUNK_TOKENS) {
+        out.push([]);
+        tokens = 0;
+      }
+      out[out.length - 1].push(r);
+      tokens += own;
+    }
+    return out;
+  }
+
+  /** The prefix cache cut to these rows (reused from the last evaluation when the rows are the same). */
+  private prefixOf(rowIds: readonly number[], kept: Map<string, PrefixCache>): PrefixCache | null {
+    if (!this.prefix) return null;
+    if (rowIds.length === this.rows.sequences.length && rowIds.every((id, i) => id === i)) return this.prefix;
+    const key = rowIds.join(",");
+    const cut = this.passPrefixes.get(key) ?? this.prefix.rows(rowIds);
+    kept.set(key, cut);
+    return cut;
+  }
+
+  private evaluatePass(
+    active: readonly number[],
+    deltas: SiteVectors,
+    kept: Map<string, PrefixCache>,
+    nllScale?: readonly number[],
+  ): ObjectiveValue {
     const { layer, sites } = this.settings;
     const C = this.C;
     const rowIds = active.flatMap((r) => [...this.rows.requestRows[r].rewrite, this.rows.requestRows[r].kl]);
-    const batch = makeBatch(
-      rowIds.map((id) => this.rows.sequences[id]),
-      { padSide: "right" },
-    );
+    const batch = this.split.suffixBatch(rowIds);
     const start = this.inputL
-      ? { layer: this.after ? layer + 1 : layer, hidden: this.sliceInput(rowIds, batch) }
+      ? { layer: this.startLayer, hidden: this.split.suffixInput(this.inputL, this.T, C, rowIds, batch) }
       : undefined;
+    const prefix = this.prefixOf(rowIds, kept);
     const hooks: DeltaHook[] = [];
     if (this.after)
       rowIds.forEach((id, row) => {
-        const n = (row * batch.T + this.rows.lookups[id]) * C;
+        const n = (row * batch.T + this.split.lookupInSuffix(id)) * C;
         const delta = deltas.get("block")![this.rows.owner[id]];
         for (let c = 0; c < C; c++) start!.hidden[n + c] += delta[c];
       });
@@ -116,23 +205,24 @@ export class ZObjective {
             layer,
             site,
             row,
-            position: this.rows.lookups[id],
+            position: this.split.lookupInSuffix(id),
             vector: deltas.get(site)![this.rows.owner[id]],
           });
       });
     const { positions, klAt } = this.lossPositions(active, rowIds, nllScale);
     const trace = this.model.forward(batch, {
       ...(start ? { start } : {}),
+      ...(prefix ? { prefix } : {}),
       deltas: hooks,
       logits: [...positions, ...klAt.map((k) => k.at)],
-      keepActivations: { fromLayer: start?.layer ?? 0 },
+      keepActivations: { fromLayer: this.startLayer },
     });
-    if (!this.init)
+    if (active.some((r) => !this.hasInit[r]))
       this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
     const value = this.losses(active, positions, klAt, trace.logits, deltas, nllScale);
     const through = this.after || sites.some((s) => s !== "block");
     const back = this.model.backward(trace, value.dlogits, {
-      downTo: this.after ? layer + 1 : layer,
+      downTo: this.startLayer,
       through,
     });
     const grad: SiteVectors = new Map();
@@ -146,7 +236,7 @@ export class ZObjective {
             : back.block!.dAttnOut;
       const perRequest = this.requests.map(() => new Float32Array(C));
       rowIds.forEach((id, row) => {
-        const n = (row * batch.T + this.rows.lookups[id]) * C;
+        const n = (row * batch.T + this.split.lookupInSuffix(id)) * C;
         const dst = perRequest[this.rows.owner[id]];
         for (let c = 0; c < C; c++) dst[c] += g[n + c];
       });
@@ -155,17 +245,6 @@ export class ZObjective {
       grad.set(site, perRequest);
     }
     return { loss: value.loss, nll: value.nll, kl: value.kl, targetTop: value.targetTop, grad };
-  }
-
-  /** The cached residual stream of the chosen rows, cut or padded to the sub-batch's length. */
-  private sliceInput(rowIds: readonly number[], batch: Batch): Float32Array {
-    const C = this.C;
-    const out = new Float32Array(batch.B * batch.T * C);
-    const T = Math.min(batch.T, this.T);
-    rowIds.forEach((id, row) => {
-      out.set(this.inputL!.subarray(id * this.T * C, (id * this.T + T) * C), row * batch.T * C);
-    });
-    return out;
   }
 
   private lossPositions(active: readonly number[], rowIds: readonly number[], nllScale?: readonly number[]) {
@@ -179,9 +258,9 @@ export class ZObjective {
         (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * rewrite.length);
       rewrite.forEach((id, p) => {
         for (const pos of targetPositions(req, p, rowOf.get(id)!))
-          positions.push({ ...pos, request: r, weight });
+          positions.push({ ...pos, position: pos.position - this.split.split[id], request: r, weight });
       });
-      klAt.push({ request: r, at: { row: rowOf.get(kl)!, position: this.rows.lookups[kl] } });
+      klAt.push({ request: r, at: { row: rowOf.get(kl)!, position: this.split.lookupInSuffix(kl) } });
     }
     return { positions, klAt };
   }
@@ -219,13 +298,10 @@ export class ZObjective {
     });
     const dlogits = new Float32Array(logits.length);
     dlogits.set(ce.dlogits);
-    const firstCall = this.klInit === null;
-    if (firstCall) this.klInit = this.requests.map(() => new Float64Array(0));
     klAt.forEach(({ request }, i) => {
       const offset = (M + i) * V;
       const logp = logSoftmax(logits, offset, V);
-      if (firstCall) this.klInit![request] = logp;
-      const logq0 = this.klInit![request];
+      const logq0 = (this.klInit[request] ??= logp);
       let value = 0;
       for (let v = 0; v < V; v++) value += Math.exp(logp[v]) * (logp[v] - logq0[v]);
       kl[request] = this.settings.klFactor * value;
@@ -263,12 +339,14 @@ export class ZObjective {
   ): void {
     const C = this.C;
     const F = editSurface(this.model, this.settings.layer).keyDim;
-    const init: SiteVectors = new Map(
+    const init: SiteVectors = (this.init ??= new Map(
       this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(C))]),
-    );
+    ));
     for (const r of active) {
+      if (this.hasInit[r]) continue;
+      this.hasInit[r] = true;
       const id = this.rows.requestRows[r].rewrite[0];
-      const n = rowIds.indexOf(id) * batch.T + this.rows.lookups[id];
+      const n = rowIds.indexOf(id) * batch.T + this.split.lookupInSuffix(id);
       const out = block.out.subarray(n * C, n * C + C);
       const mlp = mlpOutputOf(this.model, this.settings.layer, block.key.subarray(n * F, n * F + F));
       for (const site of this.settings.sites) {
@@ -279,6 +357,5 @@ export class ZObjective {
         else for (let c = 0; c < C; c++) dst[c] = out[c] - input[n * C + c] - mlp[c];
       }
     }
-    this.init = init;
   }
 }

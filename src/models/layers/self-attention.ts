@@ -3,13 +3,19 @@
 // attention, output projection.
 // Shared by GPT-2 (fused c_attn: one GEMM for q, k and v, biases), GPT-J (partial interleaved
 // rotary, no biases), Llama/Mistral/Qwen (rotate-half rotary, GQA) and GPT-NeoX (fused, partial
-// rotate-half rotary).
+// rotate-half rotary). A batch whose `attention` context carries a cached prefix attends to it
+// too (compute_z's prefix cache); one asking to keep its keys gets them (post-norm, post-RoPE) to
+// build that cache. Blocks only pass the batch through.
 import {
   attentionBackward,
   attentionForward,
   attentionIncremental,
+  attentionPrefixBackward,
+  attentionPrefixForward,
+  packPrefixKeys,
   type AttentionShape,
   type AttentionStrides,
+  type PrefixKeys,
 } from "./attention.js";
 import { linearBackward, linearForward } from "./linear.js";
 import { rmsNormBackward, rmsNormForward } from "./rmsnorm.js";
@@ -56,6 +62,8 @@ export interface AttentionSaved {
   heads: Float32Array;
   /** q and k before their per-head RMSNorm, and its rstd per head (Qwen3), or null */
   norm: HeadNormSaved | null;
+  /** the cached prefix attended to, if any (att is then (B, NH, T, P + T)) */
+  prefix: PrefixKeys | null;
 }
 
 interface HeadNormSaved {
@@ -101,13 +109,16 @@ export function selfAttentionForward(
     rope.apply(q, batch.positions, N, NH, HS, false, strides.ldq);
     rope.apply(k, batch.positions, N, NKV, HS, false, strides.ldk);
   }
-  const att = new Float32Array(B * NH * T * T); // (B, NH, T, T)
+  batch.attention?.keep?.(packPrefixKeys(k, v, strides, batch.mask, B, T, NKV * HS));
+  const prefix = batch.attention?.prefix ?? null;
+  const att = new Float32Array(B * NH * T * (T + (prefix?.P ?? 0))); // (B, NH, T, P + T)
   const heads = new Float32Array(N * NH * HS); // (N, NH·HS)
   const shape: AttentionShape = { B, T, NH, NKV, HS };
-  attentionForward(heads, att, q, k, v, batch.mask, shape, strides);
+  if (prefix) attentionPrefixForward(heads, att, q, k, v, batch.mask, prefix, shape, strides);
+  else attentionForward(heads, att, q, k, v, batch.mask, shape, strides);
   const out = residual ?? new Float32Array(N * C);
   linearForward(out, heads, w.o, w.oBias, N, NH * HS, C, residual !== undefined);
-  return { out, saved: { strides, q, k, v, att, heads, norm } };
+  return { out, saved: { strides, q, k, v, att, heads, norm, prefix } };
 }
 
 /**
@@ -191,7 +202,9 @@ export function selfAttentionBackward(
   const dq = dqkv ?? new Float32Array(N * Q);
   const dk = dqkv ? dqkv.subarray(Q) : new Float32Array(N * KV);
   const dv = dqkv ? dqkv.subarray(Q + KV) : new Float32Array(N * KV);
-  attentionBackward(dq, dk, dv, dheads, saved.att, saved.q, saved.k, saved.v, shape, st);
+  if (saved.prefix)
+    attentionPrefixBackward(dq, dk, dv, dheads, saved.att, saved.q, saved.k, saved.v, saved.prefix, shape, st);
+  else attentionBackward(dq, dk, dv, dheads, saved.att, saved.q, saved.k, saved.v, shape, st);
   if (rope) {
     rope.apply(dq, batch.positions, N, NH, HS, true, st.ldq);
     rope.apply(dk, batch.positions, N, NKV, HS, true, st.ldk);
