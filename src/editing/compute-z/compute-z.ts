@@ -38,6 +38,9 @@ export interface ComputeZOptions {
   /** PMET's max-probability rule (see the header) */
   maxProbabilityRule?: boolean;
   onStep?: (progress: ZProgress) => void;
+  /** ZObjective's prefix cache and pass size (defaults: cached, CHUNK_TOKENS); the result does not depend on them */
+  prefixCache?: boolean;
+  passTokens?: number;
 }
 
 export interface ZResult {
@@ -84,6 +87,8 @@ export function computeZ(
     klFactor: h.kl_factor,
     weightDecay: h.v_weight_decay,
     nllFactor: h.nll_loss_factor ?? 1,
+    ...(options.prefixCache === undefined ? {} : { prefixCache: options.prefixCache }),
+    ...(options.passTokens === undefined ? {} : { passTokens: options.passTokens }),
   });
   const delta: SiteVectors = new Map(options.sites.map((s) => [s, requests.map(() => new Float32Array(C))]));
   const adam = new Map(options.sites.map((s) => [s, requests.map(() => new AdamVector(C, h.v_lr))]));

@@ -21,7 +21,7 @@ import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./ro
 import { SplitRows } from "./split-rows.js";
 
 /** Most suffix tokens one pass runs (bounds the activations kept for the backward; ≈ 1 GB at GPT-2-124M over 8 layers). */
-const CHUNK_TOKENS = 2048;
+export const CHUNK_TOKENS = 2048;
 
 export interface ZObjectiveSettings {
   layer: number;
@@ -32,6 +32,8 @@ export interface ZObjectiveSettings {
   nllFactor: number;
   /** run each step from each row's lookup token on over a cached prefix (default true); false: whole rows */
   prefixCache?: boolean;
+  /** most suffix tokens per batched pass (default CHUNK_TOKENS) */
+  passTokens?: number;
 }
 
 /** site → one δ (d_model) per request */
@@ -149,7 +151,7 @@ export class ZObjective {
     return value;
   }
 
-  /** `active` in consecutive groups of at most CHUNK_TOKENS suffix tokens (one request at least). */
+  /** `active` in consecutive groups of at most passTokens suffix tokens (one request at least). */
   private passes(active: readonly number[]): number[][] {
     const out: number[][] = [];
     let tokens = 0;
@@ -157,7 +159,7 @@ export class ZObjective {
       const { rewrite, kl } = this.rows.requestRows[r];
       const rows = [...rewrite, kl];
       const own = rows.reduce((a, id) => a + this.rows.sequences[id].length - this.split.split[id], 0);
-      if (out.length === 0 || tokens + own > CHUNK_TOKENS) {
+      if (out.length === 0 || tokens + own > (this.settings.passTokens ?? CHUNK_TOKENS)) {
         out.push([]);
         tokens = 0;
       }
