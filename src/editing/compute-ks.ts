@@ -3,11 +3,13 @@
 // subject's last token, averaged over the prompts of each context-template group, then over the
 // groups. The same forward also gives the residual's other half, h at the plain prompt: the block
 // output (MEMIT, AlphaEdit: get_module_input_output_at_words on layer_module_tmp) or the MLP output
-// W_out·k + b (PMET, ROME: the rewrite module's output).
+// W_out·k + b (PMET, ROME: the rewrite module's output). KeyReader serves strategies that edit the
+// critical layers from the bottom up (MEMIT's order, BLUE's): each read starts from the residual
+// stream entering the layer read before, which no later edit changes.
 import type { CausalLM } from "../models/causal-lm.js";
 import { editSurface } from "../models/edit-surface.js";
 import type { PreparedRequest } from "./prepare/prepared-request.js";
-import { readAtLookups } from "./prepare/representations.js";
+import { LookupPasses, readAtLookups, type LookupReprs } from "./prepare/representations.js";
 
 export type ResidualSite = "block" | "mlp";
 
@@ -62,10 +64,52 @@ export function keysAndHidden(
   hiddenLayer: number,
   site: ResidualSite = "block",
 ): KeysAndHidden {
-  const prompts = requests.flatMap((r) => r.rewrite);
-  const reprs = readAtLookups(model, prompts, [keyLayer, hiddenLayer]);
+  return new KeyReader(model, requests).read(keyLayer, hiddenLayer, site);
+}
+
+/**
+ * Keys and H of a batch of requests at a rising sequence of layers of a model being edited from the
+ * bottom up: read(l, …) then edits at layers ≥ l only, then read(l′ ≥ l, …). Each read starts from
+ * the residual stream entering the previously read key layer (one batched pass of every prompt, cut
+ * after its lookup token), so no layer below it runs twice.
+ */
+export class KeyReader {
+  private readonly passes: LookupPasses;
+
+  constructor(
+    private readonly model: CausalLM,
+    private readonly requests: readonly PreparedRequest[],
+  ) {
+    this.passes = new LookupPasses(
+      model,
+      requests.flatMap((r) => r.rewrite),
+    );
+  }
+
+  /** Keys at `keyLayer` and h at `hiddenLayer` (block or MLP output) on the model as it is now. */
+  read(keyLayer: number, hiddenLayer: number, site: ResidualSite = "block"): KeysAndHidden {
+    return gather(
+      this.model,
+      this.requests,
+      this.passes.read([keyLayer, hiddenLayer], keyLayer),
+      keyLayer,
+      hiddenLayer,
+      site,
+    );
+  }
+}
+
+function gather(
+  model: CausalLM,
+  requests: readonly PreparedRequest[],
+  reprs: LookupReprs,
+  keyLayer: number,
+  hiddenLayer: number,
+  site: ResidualSite,
+): KeysAndHidden {
+  const prompts = requests.reduce((a, r) => a + r.rewrite.length, 0);
   const rows = reprs.keys.get(keyLayer)!;
-  const F = rows.length / prompts.length;
+  const F = rows.length / prompts;
   const C = model.config.hiddenSize;
   const keys = new Float32Array(requests.length * F);
   const plainKeys = new Float32Array(requests.length * F);
@@ -77,7 +121,7 @@ export function keysAndHidden(
     if (site === "block") hidden.set(reprs.outs.get(hiddenLayer)!.subarray(first * C, first * C + C), i * C);
     else {
       const hk = reprs.keys.get(hiddenLayer)!;
-      const FH = hk.length / prompts.length;
+      const FH = hk.length / prompts;
       hidden.set(mlpOutputOf(model, hiddenLayer, hk.subarray(first * FH, first * FH + FH)), i * C);
     }
     first += r.rewrite.length;
@@ -91,5 +135,19 @@ export function computeKeys(
   requests: readonly PreparedRequest[],
   layer: number,
 ): Float32Array {
-  return keysAndHidden(model, requests, layer, layer).keys;
+  return computeKeysAt(model, requests, [layer]).get(layer)!;
+}
+
+/** layer → keys K (n, d_ff) at each of `layers`, from one batched pass of the model as it is now. */
+export function computeKeysAt(
+  model: CausalLM,
+  requests: readonly PreparedRequest[],
+  layers: readonly number[],
+): Map<number, Float32Array> {
+  const reprs = readAtLookups(
+    model,
+    requests.flatMap((r) => r.rewrite),
+    layers,
+  );
+  return new Map(layers.map((l) => [l, gather(model, requests, reprs, l, l, "block").keys]));
 }

@@ -12,7 +12,7 @@ import { saveModel, type SaveOptions } from "../../models/save.js";
 import { loadTokenizer } from "../../tokenizers/load-tokenizer.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
-import { computeKeys } from "../compute-ks.js";
+import { computeKeysAt } from "../compute-ks.js";
 import { resolveHparams } from "../hparams/resolve.js";
 import type { KeyStats, KeyStatsSource } from "../hparams/derive.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
@@ -249,13 +249,12 @@ export class Editor {
 
   /**
    * Key statistics of the first batch for derived λ (deriveHparams' rule): mean‖k‖² of its keys
-   * against tr C0, at each layer the hyperparameters update.
+   * against tr C0, at each layer the hyperparameters update (keys of all layers in one pass).
    */
   private firstBatchKeyStats(prepared: readonly PreparedRequest[]): (h: EditHparams) => KeyStatsSource {
     return (h) => {
       const stats = new Map<number, KeyStats>();
-      for (const layer of updatedLayersOf(this.method, h)) {
-        const keys = computeKeys(this.model, prepared, layer);
+      for (const [layer, keys] of computeKeysAt(this.model, prepared, updatedLayersOf(this.method, h))) {
         let sq = 0;
         for (let i = 0; i < keys.length; i++) sq += keys[i] * keys[i];
         const c = this.covariance(layer);

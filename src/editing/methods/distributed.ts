@@ -4,6 +4,7 @@
 // (Z − H^L) spread over the layers still to go (÷ (count − i) for MEMIT/AlphaEdit, ÷ √(count − i)
 // for PMET). This residual distribution is what BLUE (./blue/boundary-update.ts) removes.
 import { withDeltasApplied } from "../apply-deltas.js";
+import { KeyReader } from "../compute-ks.js";
 import { computeZ } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { layerUpdate, type LayerFamily } from "./layer-family.js";
@@ -31,6 +32,7 @@ export function distributedUpdate(
   timings.z += (performance.now() - t) / 1000;
   const z = zr.z.get(family.residualSite)!;
   const updates: WeightUpdate[] = [];
+  const reader = new KeyReader(model, requests);
   const result = withDeltasApplied(model, (apply) => {
     layers.forEach((layer, i) => {
       context.onProgress?.({ stage: "layer", layer, step: i + 1, total: layers.length });
@@ -38,6 +40,7 @@ export function distributedUpdate(
         family,
         context,
         requests,
+        reader,
         { layer, hiddenLayer: zLayer, z, share: family.share(layers.length - i) },
         timings,
       );

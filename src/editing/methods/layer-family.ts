@@ -4,7 +4,7 @@
 // methods as published) and ./blue/boundary-update.ts (BLUE).
 import { editSurface } from "../../models/edit-surface.js";
 import type { DeltaSite } from "../../models/types.js";
-import { keysAndHidden, type ResidualSite } from "../compute-ks.js";
+import type { KeyReader, ResidualSite } from "../compute-ks.js";
 import type { EditMethod } from "../hparams/types.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import type { WeightUpdate } from "../apply-deltas.js";
@@ -43,20 +43,22 @@ export function residuals(z: readonly Float32Array[], hidden: Float32Array, scal
 }
 
 /**
- * ΔW of one critical layer on the model as it is now: keys at `layer`, H at `hiddenLayer`, the
- * residual (Z − H)·share, the family's solve. Both strategies call this once per updated layer.
+ * ΔW of one critical layer on the model as it is now: keys at `layer`, H at `hiddenLayer` (read by
+ * `reader`, which the strategy holds across its layers, bottom up), the residual (Z − H)·share,
+ * the family's solve. Both strategies call this once per updated layer.
  */
 export function layerUpdate(
   family: LayerFamily,
   context: MethodContext,
   requests: readonly PreparedRequest[],
+  reader: KeyReader,
   step: { layer: number; hiddenLayer: number; z: readonly Float32Array[]; share: number },
   timings: MethodTimings,
 ): WeightUpdate {
   const { model } = context;
   const { layer } = step;
   let t = performance.now();
-  const { keys, hidden } = keysAndHidden(model, requests, layer, step.hiddenLayer, family.residualSite);
+  const { keys, hidden } = reader.read(layer, step.hiddenLayer, family.residualSite);
   timings.keys += (performance.now() - t) / 1000;
   t = performance.now();
   const resid = residuals(step.z, hidden, step.share);

@@ -3,7 +3,7 @@
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { DeltaSite } from "../../models/types.js";
 import { gram, toFloat64, wrap } from "../../tensor/index.js";
-import { computeKeys } from "../compute-ks.js";
+import { computeKeysAt } from "../compute-ks.js";
 import type { ZResult } from "../compute-z/compute-z.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import type { MethodTimings, ZLog } from "./types.js";
@@ -27,7 +27,7 @@ export function keyGram(keys: Float32Array, n: number): Float64Array {
   return gram(Kt, { trans: true }).data; // (F, F) = K Kᵀ
 }
 
-/** layer → K Kᵀ of the requests' keys, read on the model as it is now (after the batch's edits). */
+/** layer → K Kᵀ of the requests' keys, read on the model as it is now (after the batch's edits), in one pass. */
 export function keyGramsAfterEdit(
   model: CausalLM,
   requests: readonly PreparedRequest[],
@@ -36,7 +36,8 @@ export function keyGramsAfterEdit(
 ): Map<number, Float64Array> {
   const t = performance.now();
   const out = new Map<number, Float64Array>();
-  for (const layer of layers) out.set(layer, keyGram(computeKeys(model, requests, layer), requests.length));
+  for (const [layer, keys] of computeKeysAt(model, requests, layers))
+    out.set(layer, keyGram(keys, requests.length));
   timings.keys += (performance.now() - t) / 1000;
   return out;
 }

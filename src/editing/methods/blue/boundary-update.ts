@@ -5,6 +5,7 @@
 // is computed on the model that already carries the first layer's update. Applies to MEMIT, PMET
 // and AlphaEdit through their LayerFamily (solve, sites, residual module).
 import { withDeltasApplied } from "../../apply-deltas.js";
+import { KeyReader } from "../../compute-ks.js";
 import { computeZ } from "../../compute-z/compute-z.js";
 import type { PreparedRequest } from "../../prepare/prepared-request.js";
 import { layerUpdate, type LayerFamily } from "../layer-family.js";
@@ -31,6 +32,7 @@ export function boundaryUpdate(
   const timings = { z: 0, keys: 0, solve: 0 };
   const updates: WeightUpdate[] = [];
   const zLogs: ZLog[] = [];
+  const reader = new KeyReader(model, requests);
   const grams = withDeltasApplied(model, (apply) => {
     for (const layer of boundary) {
       const t = performance.now();
@@ -48,6 +50,7 @@ export function boundaryUpdate(
         family,
         context,
         requests,
+        reader,
         { layer, hiddenLayer: layer, z, share: 1 },
         timings,
       );
