@@ -11,6 +11,7 @@ import type { DeltaSite } from "../../models/types.js";
 import type { EditHparams } from "../hparams/types.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { AdamVector } from "./adam.js";
+import type { LowerResidual } from "./lower.js";
 import { ZObjective, type SiteVectors } from "./objective.js";
 
 export const EARLY_STOP_LOSS = 5e-2;
@@ -41,6 +42,10 @@ export interface ComputeZOptions {
   /** ZObjective's prefix cache and pass size (defaults: cached, CHUNK_TOKENS); the result does not depend on them */
   prefixCache?: boolean;
   passTokens?: number;
+  /** start below the steps from this residual stream of the same requests' rows (an earlier result's `lower`) */
+  lower?: LowerResidual | null;
+  /** keep the residual stream entering this layer in the result's `lower` */
+  keepLowerAt?: number;
 }
 
 export interface ZResult {
@@ -57,6 +62,8 @@ export interface ZResult {
   nllAfter: number[];
   /** Adam steps taken per request */
   steps: number[];
+  /** the residual stream entering options.keepLowerAt (null when not asked) */
+  lower: LowerResidual | null;
 }
 
 function norm(v: Float32Array): number {
@@ -89,6 +96,8 @@ export function computeZ(
     nllFactor: h.nll_loss_factor ?? 1,
     ...(options.prefixCache === undefined ? {} : { prefixCache: options.prefixCache }),
     ...(options.passTokens === undefined ? {} : { passTokens: options.passTokens }),
+    ...(options.lower ? { lower: options.lower } : {}),
+    ...(options.keepLowerAt === undefined ? {} : { keepLowerAt: options.keepLowerAt }),
   });
   const delta: SiteVectors = new Map(options.sites.map((s) => [s, requests.map(() => new Float32Array(C))]));
   const adam = new Map(options.sites.map((s) => [s, requests.map(() => new AdamVector(C, h.v_lr))]));
@@ -143,5 +152,5 @@ export function computeZ(
       }),
     ]),
   );
-  return { z, init, delta, ...result };
+  return { z, init, delta, ...result, lower: objective.lower };
 }

@@ -18,6 +18,7 @@ import { crossEntropy, logSoftmax } from "../../runtime/loss.js";
 import { mlpOutputOf } from "../compute-ks.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./rows.js";
+import { residualBelow, type LowerResidual } from "./lower.js";
 import { SplitRows } from "./split-rows.js";
 
 /** Most suffix tokens one pass runs (bounds the activations kept for the backward; ≈ 1 GB at GPT-2-124M over 8 layers). */
@@ -34,6 +35,10 @@ export interface ZObjectiveSettings {
   prefixCache?: boolean;
   /** most suffix tokens per batched pass (default CHUNK_TOKENS) */
   passTokens?: number;
+  /** the rows' residual stream entering a layer ≤ the first layer the steps run, on the model as it is now */
+  lower?: LowerResidual;
+  /** keep the rows' residual stream entering this layer (≤ the first layer the steps run) as `lower` */
+  keepLowerAt?: number;
 }
 
 /** site → one δ (d_model) per request */
@@ -75,6 +80,8 @@ export class ZObjective {
   private readonly split: SplitRows;
   /** keys and values of every row's prefix at each layer from startLayer up */
   private readonly prefix: PrefixCache | null;
+  /** the residual stream kept for a later compute_z on the same rows (settings.keepLowerAt) */
+  readonly lower: LowerResidual | null;
   /** the prefix cut to each pass's rows, kept while the active set does not change */
   private passPrefixes = new Map<string, PrefixCache>();
   /** per request, log P_0 at its KL prompt (set by its first evaluation, δ = 0) */
@@ -99,10 +106,15 @@ export class ZObjective {
     const { layer, sites } = settings;
     this.after = sites.length === 1 && sites[0] === "block" && layer < model.numLayers - 1;
     this.startLayer = this.after ? layer + 1 : layer;
-    this.inputL =
-      this.startLayer === 0
-        ? null
-        : model.forward(batch, { endLayer: this.startLayer, logits: "none" }).hidden;
+    const below = residualBelow(
+      model,
+      batch,
+      this.startLayer,
+      settings.lower ?? null,
+      settings.keepLowerAt ?? null,
+    );
+    this.inputL = below.input;
+    this.lower = below.kept;
     const cached = settings.prefixCache ?? true;
     this.split = new SplitRows(
       this.rows,

@@ -3,10 +3,13 @@
 // are updated. For each of them in order: z is computed AT that layer (compute_z with z_layer = l),
 // keys and H at that layer, and ΔW^l from the undivided residual R^l = Z^l − H^l; the last layer's z
 // is computed on the model that already carries the first layer's update. Applies to MEMIT, PMET
-// and AlphaEdit through their LayerFamily (solve, sites, residual module).
+// and AlphaEdit through their LayerFamily (solve, sites, residual module). Exact sharing: the
+// residual stream entering the first layer is the same for both z computations and both key reads
+// (only layers at or above it change), so each is computed once.
 import { withDeltasApplied } from "../../apply-deltas.js";
 import { KeyReader } from "../../compute-ks.js";
 import { computeZ } from "../../compute-z/compute-z.js";
+import type { LowerResidual } from "../../compute-z/lower.js";
 import type { PreparedRequest } from "../../prepare/prepared-request.js";
 import { layerUpdate, type LayerFamily } from "../layer-family.js";
 import { keyGramsAfterEdit, zLogOf } from "../records.js";
@@ -34,6 +37,7 @@ export function boundaryUpdate(
   const zLogs: ZLog[] = [];
   const reader = new KeyReader(model, requests);
   const grams = withDeltasApplied(model, (apply) => {
+    let lower: LowerResidual | null = null;
     for (const layer of boundary) {
       const t = performance.now();
       const zr = computeZ(model, requests, {
@@ -42,7 +46,10 @@ export function boundaryUpdate(
         hparams,
         maxProbabilityRule: family.maxProbabilityRule,
         onStep: (p) => context.onProgress?.({ stage: "z", layer, step: p.step, total: p.total }),
+        lower,
+        keepLowerAt: boundary[0],
       });
+      lower = zr.lower;
       timings.z += (performance.now() - t) / 1000;
       zLogs.push(zLogOf(layer, zr, family.residualSite));
       const z = zr.z.get(family.residualSite)!;
