@@ -8,7 +8,7 @@
 // reference: the residual stream entering layer L is computed once (it does not depend on δ), only
 // layers ≥ L run per step, and only from each row's lookup token on: the positions before it are a
 // prefix whose keys and values are cached once (./split-rows.ts); logits only where the loss reads;
-// all requests in batched passes of at most CHUNK_TOKENS tokens.
+// all requests' rows in batched passes of at most CHUNK_TOKENS slots, grouped by length (little padding).
 import type { CausalLM } from "../../models/causal-lm.js";
 import { editSurface } from "../../models/edit-surface.js";
 import type { Batch, DeltaHook, DeltaSite } from "../../models/types.js";
@@ -21,7 +21,7 @@ import { buildZRows, targetPositions, type LossPosition, type ZRows } from "./ro
 import { residualBelow, type LowerResidual } from "./lower.js";
 import { SplitRows } from "./split-rows.js";
 
-/** Most suffix tokens one pass runs (bounds the activations kept for the backward; ≈ 1 GB at GPT-2-124M over 8 layers). */
+/** Most slots (rows × width) one pass runs: bounds the activations kept for the backward (≈ 1 GB at GPT-2-124M over 8 layers). */
 export const CHUNK_TOKENS = 2048;
 
 export interface ZObjectiveSettings {
@@ -33,7 +33,7 @@ export interface ZObjectiveSettings {
   nllFactor: number;
   /** run each step from each row's lookup token on over a cached prefix (default true); false: whole rows */
   prefixCache?: boolean;
-  /** most suffix tokens per batched pass (default CHUNK_TOKENS) */
+  /** most slots (rows × width) per batched pass (default CHUNK_TOKENS) */
   passTokens?: number;
   /** the rows' residual stream entering a layer ≤ the first layer the steps run, on the model as it is now */
   lower?: LowerResidual;
@@ -147,38 +147,26 @@ export class ZObjective {
       targetTop: new Array<boolean>(n).fill(false),
       grad: new Map(this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(this.C))])),
     };
-    const passes = this.passes(active);
-    const prefixes = new Map<string, PrefixCache>();
-    for (const pass of passes) {
-      const part = this.evaluatePass(pass, deltas, prefixes, nllScale);
-      for (const r of pass) {
-        value.loss[r] = part.loss[r];
-        value.nll[r] = part.nll[r];
-        value.kl[r] = part.kl[r];
-        value.targetTop[r] = part.targetTop[r];
-        for (const site of this.settings.sites) value.grad.get(site)![r] = part.grad.get(site)![r];
-      }
-    }
-    this.passPrefixes = prefixes;
-    return value;
-  }
-
-  /** `active` in consecutive groups of at most passTokens suffix tokens (one request at least). */
-  private passes(active: readonly number[]): number[][] {
-    const out: number[][] = [];
-    let tokens = 0;
     for (const r of active) {
-      const { rewrite, kl } = this.rows.requestRows[r];
-      const rows = [...rewrite, kl];
-      const own = rows.reduce((a, id) => a + this.rows.sequences[id].length - this.split.split[id], 0);
-      if (out.length === 0 || tokens + own > (this.settings.passTokens ?? CHUNK_TOKENS)) {
-        out.push([]);
-        tokens = 0;
-      }
-      out[out.length - 1].push(r);
-      tokens += own;
+      value.nll[r] = 0;
+      value.targetTop[r] = true;
     }
-    return out;
+    const rowIds = active.flatMap((r) => [...this.rows.requestRows[r].rewrite, this.rows.requestRows[r].kl]);
+    const prefixes = new Map<string, PrefixCache>();
+    for (const pass of this.split.passes(rowIds, this.settings.passTokens ?? CHUNK_TOKENS))
+      this.evaluatePass(pass, deltas, prefixes, value, nllScale);
+    this.passPrefixes = prefixes;
+    for (const r of active) {
+      let wd = 0;
+      for (const site of this.settings.sites) {
+        const h = this.init!.get(site)![r];
+        const d = deltas.get(site)![r];
+        wd += (this.settings.weightDecay * norm(d)) / norm(h) ** 2;
+        addWeightDecayGradient(value.grad.get(site)![r], d, h, this.settings.weightDecay);
+      }
+      value.loss[r] = (nllScale?.[r] ?? 1) * value.nll[r] + value.kl[r] + wd;
+    }
+    return value;
   }
 
   /** The prefix cache cut to these rows (reused from the last evaluation when the rows are the same). */
@@ -191,39 +179,39 @@ export class ZObjective {
     return cut;
   }
 
+  /** One batched pass over some rows: adds their NLL and KL terms and δ-gradients into `acc`. */
   private evaluatePass(
-    active: readonly number[],
+    rowIds: readonly number[],
     deltas: SiteVectors,
     kept: Map<string, PrefixCache>,
+    acc: ObjectiveValue,
     nllScale?: readonly number[],
-  ): ObjectiveValue {
+  ): void {
     const { layer, sites } = this.settings;
+    const { owner } = this.rows;
     const C = this.C;
-    const rowIds = active.flatMap((r) => [...this.rows.requestRows[r].rewrite, this.rows.requestRows[r].kl]);
     const batch = this.split.suffixBatch(rowIds);
+    const at = (row: number, id: number) => row * batch.T + this.split.lookupInSuffix(id);
     const start = this.inputL
       ? { layer: this.startLayer, hidden: this.split.suffixInput(this.inputL, this.T, C, rowIds, batch) }
       : undefined;
     const prefix = this.prefixOf(rowIds, kept);
     const hooks: DeltaHook[] = [];
-    if (this.after)
-      rowIds.forEach((id, row) => {
-        const n = (row * batch.T + this.split.lookupInSuffix(id)) * C;
-        const delta = deltas.get("block")![this.rows.owner[id]];
-        for (let c = 0; c < C; c++) start!.hidden[n + c] += delta[c];
-      });
-    else
-      rowIds.forEach((id, row) => {
+    rowIds.forEach((id, row) => {
+      if (this.after) {
+        const delta = deltas.get("block")![owner[id]];
+        for (let c = 0; c < C; c++) start!.hidden[at(row, id) * C + c] += delta[c];
+      } else
         for (const site of sites)
           hooks.push({
             layer,
             site,
             row,
             position: this.split.lookupInSuffix(id),
-            vector: deltas.get(site)![this.rows.owner[id]],
+            vector: deltas.get(site)![owner[id]],
           });
-      });
-    const { positions, klAt } = this.lossPositions(active, rowIds, nllScale);
+    });
+    const { positions, klAt } = this.lossPositions(rowIds, nllScale);
     const trace = this.model.forward(batch, {
       ...(start ? { start } : {}),
       ...(prefix ? { prefix } : {}),
@@ -231,15 +219,10 @@ export class ZObjective {
       logits: [...positions, ...klAt.map((k) => k.at)],
       keepActivations: { fromLayer: this.startLayer },
     });
-    if (active.some((r) => !this.hasInit[r]))
-      this.captureInit(active, rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
-    const value = this.losses(active, positions, klAt, trace.logits, deltas, nllScale);
+    this.captureInit(rowIds, batch, trace.layers[layer]!, start?.hidden ?? trace.input);
+    const dlogits = this.losses(positions, klAt, trace.logits, acc, nllScale);
     const through = this.after || sites.some((s) => s !== "block");
-    const back = this.model.backward(trace, value.dlogits, {
-      downTo: this.startLayer,
-      through,
-    });
-    const grad: SiteVectors = new Map();
+    const back = this.model.backward(trace, dlogits, { downTo: this.startLayer, through });
     for (const site of sites) {
       const g = this.after
         ? back.block!.dx
@@ -248,104 +231,78 @@ export class ZObjective {
           : site === "mlp"
             ? back.block!.dMlpOut
             : back.block!.dAttnOut;
-      const perRequest = this.requests.map(() => new Float32Array(C));
       rowIds.forEach((id, row) => {
-        const n = (row * batch.T + this.split.lookupInSuffix(id)) * C;
-        const dst = perRequest[this.rows.owner[id]];
+        const n = at(row, id) * C;
+        const dst = acc.grad.get(site)![owner[id]];
         for (let c = 0; c < C; c++) dst[c] += g[n + c];
       });
-      for (const r of active)
-        this.addWeightDecayGradient(perRequest[r], deltas.get(site)![r], this.init!.get(site)![r]);
-      grad.set(site, perRequest);
     }
-    return { loss: value.loss, nll: value.nll, kl: value.kl, targetTop: value.targetTop, grad };
   }
 
-  private lossPositions(active: readonly number[], rowIds: readonly number[], nllScale?: readonly number[]) {
-    const rowOf = new Map(rowIds.map((id, row) => [id, row]));
+  /** Where the pass's logits are read: each rewrite row's target positions (weighted), each KL row's lookup. */
+  private lossPositions(rowIds: readonly number[], nllScale?: readonly number[]) {
     const positions: (LossPosition & { request: number; weight: number })[] = [];
     const klAt: { request: number; at: { row: number; position: number } }[] = [];
-    for (const r of active) {
+    rowIds.forEach((id, row) => {
+      const r = this.rows.owner[id];
       const req = this.requests[r];
-      const { rewrite, kl } = this.rows.requestRows[r];
+      const p = this.rows.prompt[id];
+      if (p < 0) {
+        klAt.push({ request: r, at: { row, position: this.split.lookupInSuffix(id) } });
+        return;
+      }
       const weight =
-        (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * rewrite.length);
-      rewrite.forEach((id, p) => {
-        for (const pos of targetPositions(req, p, rowOf.get(id)!))
-          positions.push({ ...pos, position: pos.position - this.split.split[id], request: r, weight });
-      });
-      klAt.push({ request: r, at: { row: rowOf.get(kl)!, position: this.split.lookupInSuffix(kl) } });
-    }
+        (this.settings.nllFactor * (nllScale?.[r] ?? 1)) / (req.targetIds.length * req.rewrite.length);
+      for (const pos of targetPositions(req, p, row))
+        positions.push({ ...pos, position: pos.position - this.split.split[id], request: r, weight });
+    });
     return { positions, klAt };
   }
 
+  /** Adds the pass's NLL terms (and clears targetTop where a target is not the argmax) and sets its requests' KL terms in `acc`; returns ∂loss/∂logits. */
   private losses(
-    active: readonly number[],
     positions: readonly (LossPosition & { request: number; weight: number })[],
     klAt: readonly { request: number }[],
     logits: Float32Array,
-    deltas: SiteVectors,
+    acc: ObjectiveValue,
     nllScale?: readonly number[],
-  ) {
+  ): Float32Array {
     const V = this.V;
-    const n = this.requests.length;
-    const nll = new Array<number>(n).fill(NaN);
-    const kl = new Array<number>(n).fill(NaN);
-    const loss = new Array<number>(n).fill(NaN);
-    for (const r of active) nll[r] = 0;
     const M = positions.length;
-    const ce = crossEntropy(
-      logits.subarray(0, M * V),
-      V,
-      positions.map((p) => p.target),
-      positions.map((p) => p.weight),
-    );
-    // the weights carry the rule's scale (for the gradient); the reported NLL does not
-    positions.forEach(
-      (p, m) => (nll[p.request] -= (p.weight / (nllScale?.[p.request] ?? 1)) * ce.logprobs[m]),
-    );
-    const targetTop = new Array<boolean>(n).fill(false);
-    for (const r of active) targetTop[r] = true;
-    positions.forEach((p, m) => {
-      const row = logits.subarray(m * V, (m + 1) * V);
-      if (row.some((x) => x > row[p.target])) targetTop[p.request] = false;
-    });
     const dlogits = new Float32Array(logits.length);
-    dlogits.set(ce.dlogits);
+    if (M > 0) {
+      const ce = crossEntropy(
+        logits.subarray(0, M * V),
+        V,
+        positions.map((p) => p.target),
+        positions.map((p) => p.weight),
+      );
+      // the weights carry the rule's scale (for the gradient); the reported NLL does not
+      positions.forEach(
+        (p, m) => (acc.nll[p.request] -= (p.weight / (nllScale?.[p.request] ?? 1)) * ce.logprobs[m]),
+      );
+      positions.forEach((p, m) => {
+        const row = logits.subarray(m * V, (m + 1) * V);
+        if (row.some((x) => x > row[p.target])) acc.targetTop[p.request] = false;
+      });
+      dlogits.set(ce.dlogits);
+    }
     klAt.forEach(({ request }, i) => {
       const offset = (M + i) * V;
       const logp = logSoftmax(logits, offset, V);
       const logq0 = (this.klInit[request] ??= logp);
       let value = 0;
       for (let v = 0; v < V; v++) value += Math.exp(logp[v]) * (logp[v] - logq0[v]);
-      kl[request] = this.settings.klFactor * value;
+      acc.kl[request] = this.settings.klFactor * value;
       // ∂KL/∂z_v = p_v · (log p_v − log p0_v − KL)
       for (let v = 0; v < V; v++)
         dlogits[offset + v] = this.settings.klFactor * Math.exp(logp[v]) * (logp[v] - logq0[v] - value);
     });
-    for (const r of active) {
-      let wd = 0;
-      for (const site of this.settings.sites) {
-        const h = norm(this.init!.get(site)![r]);
-        wd += (this.settings.weightDecay * norm(deltas.get(site)![r])) / (h * h);
-      }
-      loss[r] = (nllScale?.[r] ?? 1) * nll[r] + kl[r] + wd;
-    }
-    return { loss, nll, kl, targetTop, dlogits };
+    return dlogits;
   }
 
-  /** ∇ of v_weight_decay · ‖δ‖ / ‖h‖²: zero at δ = 0, as PyTorch's norm backward gives. */
-  private addWeightDecayGradient(grad: Float32Array, delta: Float32Array, h: Float32Array): void {
-    const d = norm(delta);
-    if (d === 0) return;
-    const hn = norm(h);
-    const scale = this.settings.weightDecay / (d * hn * hn);
-    for (let c = 0; c < grad.length; c++) grad[c] += scale * delta[c];
-  }
-
-  /** h before editing at each request's first rewrite prompt: block output, MLP output (W k + b), attention output. */
+  /** h before editing at each request's first rewrite prompt (when this pass holds it and it is not yet known): block output, MLP output (W k + b), attention output. */
   private captureInit(
-    active: readonly number[],
     rowIds: readonly number[],
     batch: Batch,
     block: { out: Float32Array; key: Float32Array },
@@ -353,14 +310,14 @@ export class ZObjective {
   ): void {
     const C = this.C;
     const F = editSurface(this.model, this.settings.layer).keyDim;
-    const init: SiteVectors = (this.init ??= new Map(
-      this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(C))]),
-    ));
-    for (const r of active) {
-      if (this.hasInit[r]) continue;
+    rowIds.forEach((id, row) => {
+      const r = this.rows.owner[id];
+      if (this.hasInit[r] || this.rows.prompt[id] !== 0) return;
       this.hasInit[r] = true;
-      const id = this.rows.requestRows[r].rewrite[0];
-      const n = rowIds.indexOf(id) * batch.T + this.split.lookupInSuffix(id);
+      const init = (this.init ??= new Map(
+        this.settings.sites.map((s) => [s, this.requests.map(() => new Float32Array(C))]),
+      ));
+      const n = row * batch.T + this.split.lookupInSuffix(id);
       const out = block.out.subarray(n * C, n * C + C);
       const mlp = mlpOutputOf(this.model, this.settings.layer, block.key.subarray(n * F, n * F + F));
       for (const site of this.settings.sites) {
@@ -370,6 +327,19 @@ export class ZObjective {
         // out = x + attn + mlp for sequential and parallel blocks alike, so attn = out − x − mlp
         else for (let c = 0; c < C; c++) dst[c] = out[c] - input[n * C + c] - mlp[c];
       }
-    }
+    });
   }
+}
+
+/** Adds ∇ of weightDecay · ‖δ‖ / ‖h‖² to grad: zero at δ = 0, as PyTorch's norm backward gives. */
+function addWeightDecayGradient(
+  grad: Float32Array,
+  delta: Float32Array,
+  h: Float32Array,
+  weightDecay: number,
+): void {
+  const d = norm(delta);
+  if (d === 0) return;
+  const scale = weightDecay / (d * norm(h) ** 2);
+  for (let c = 0; c < grad.length; c++) grad[c] += scale * delta[c];
 }

@@ -15,22 +15,25 @@ export interface ZRows {
   lookups: number[];
   /** request index of each row */
   owner: number[];
+  /** index of each row's prompt among its request's rewrite prompts; −1 for a KL row */
+  prompt: number[];
   /** per request: its rewrite rows and its KL row */
   requestRows: { rewrite: number[]; kl: number }[];
 }
 
 export function buildZRows(requests: readonly PreparedRequest[]): ZRows {
-  const rows: ZRows = { sequences: [], lookups: [], owner: [], requestRows: [] };
-  const add = (ids: number[], lookup: number, owner: number): number => {
+  const rows: ZRows = { sequences: [], lookups: [], owner: [], prompt: [], requestRows: [] };
+  const add = (ids: number[], lookup: number, owner: number, prompt: number): number => {
     rows.sequences.push(ids);
     rows.lookups.push(lookup);
     rows.owner.push(owner);
+    rows.prompt.push(prompt);
     return rows.sequences.length - 1;
   };
   requests.forEach((r, i) => {
     const context = r.targetIds.slice(0, -1);
-    const rewrite = r.rewrite.map((p) => add([...p.ids, ...context], p.lookup, i));
-    const kl = add([...r.kl.ids], r.kl.lookup, i);
+    const rewrite = r.rewrite.map((p, k) => add([...p.ids, ...context], p.lookup, i, k));
+    const kl = add([...r.kl.ids], r.kl.lookup, i, -1);
     rows.requestRows.push({ rewrite, kl });
   });
   return rows;
