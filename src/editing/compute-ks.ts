@@ -70,63 +70,102 @@ export function keysAndHidden(
 /**
  * Keys and H of a batch of requests at a rising sequence of layers of a model being edited from the
  * bottom up: read(l, …) then edits at layers ≥ l only, then read(l′ ≥ l, …). Each read starts from
- * the residual stream entering the previously read key layer (one batched pass of every prompt, cut
- * after its lookup token), so no layer below it runs twice.
+ * the residual stream entering the previously read key layer (batched passes of the prompts, each cut
+ * after its lookup token), so no layer below it runs twice; every prompt runs up to the key layer,
+ * and only the plain prompts (where H is read) run on to a higher hidden layer.
  */
 export class KeyReader {
-  private readonly passes: LookupPasses;
+  /** every rewrite prompt of every request, in order */
+  private readonly all: LookupPasses;
+  /** each request's plain prompt (rewrite[0]) */
+  private readonly plain: LookupPasses;
 
   constructor(
     private readonly model: CausalLM,
     private readonly requests: readonly PreparedRequest[],
   ) {
-    this.passes = new LookupPasses(
+    this.all = new LookupPasses(
       model,
       requests.flatMap((r) => r.rewrite),
+    );
+    this.plain = new LookupPasses(
+      model,
+      requests.map((r) => r.rewrite[0]),
     );
   }
 
   /** Keys at `keyLayer` and h at `hiddenLayer` (block or MLP output) on the model as it is now. */
   read(keyLayer: number, hiddenLayer: number, site: ResidualSite = "block"): KeysAndHidden {
-    return gather(
-      this.model,
-      this.requests,
-      this.passes.read([keyLayer, hiddenLayer], keyLayer),
-      keyLayer,
-      hiddenLayer,
-      site,
-    );
+    if (hiddenLayer <= keyLayer) {
+      const reprs = this.all.read([keyLayer, hiddenLayer], keyLayer);
+      const plain = plainRows(this.requests);
+      const at = {
+        keys: selectRows(reprs.keys.get(hiddenLayer)!, plain.all, plain.rows),
+        outs: selectRows(reprs.outs.get(hiddenLayer)!, plain.all, plain.rows),
+      };
+      return gather(this.model, this.requests, reprs.keys.get(keyLayer)!, at, hiddenLayer, site);
+    }
+    const keys = this.all.read([keyLayer], keyLayer).keys.get(keyLayer)!;
+    const plain = this.plain.read([hiddenLayer], keyLayer);
+    const at = { keys: plain.keys.get(hiddenLayer)!, outs: plain.outs.get(hiddenLayer)! };
+    return gather(this.model, this.requests, keys, at, hiddenLayer, site);
   }
 }
 
+/** The number of rewrite prompts and the index of each request's plain prompt among them. */
+function plainRows(requests: readonly PreparedRequest[]): { all: number; rows: number[] } {
+  const rows: number[] = [];
+  let all = 0;
+  for (const r of requests) {
+    rows.push(all);
+    all += r.rewrite.length;
+  }
+  return { all, rows };
+}
+
+/** Rows `rows` of a row-major matrix of `count` rows. */
+function selectRows(matrix: Float32Array, count: number, rows: readonly number[]): Float32Array {
+  const width = matrix.length / count;
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(matrix.subarray(row * width, (row + 1) * width), i * width));
+  return out;
+}
+
+/**
+ * Template-averaged keys and plain-prompt keys from `keyRows` (one row per rewrite prompt), and H
+ * from `at` (the plain prompts' keys and block outputs at the hidden layer, one row per request).
+ */
 function gather(
   model: CausalLM,
   requests: readonly PreparedRequest[],
-  reprs: LookupReprs,
-  keyLayer: number,
+  keyRows: Float32Array,
+  at: { keys: Float32Array; outs: Float32Array },
   hiddenLayer: number,
   site: ResidualSite,
 ): KeysAndHidden {
-  const prompts = requests.reduce((a, r) => a + r.rewrite.length, 0);
-  const rows = reprs.keys.get(keyLayer)!;
-  const F = rows.length / prompts;
+  const n = requests.length;
+  const plain = plainRows(requests);
   const C = model.config.hiddenSize;
+  const hidden = new Float32Array(n * C);
+  const FH = at.keys.length / n;
+  for (let i = 0; i < n; i++) {
+    if (site === "block") hidden.set(at.outs.subarray(i * C, (i + 1) * C), i * C);
+    else hidden.set(mlpOutputOf(model, hiddenLayer, at.keys.subarray(i * FH, (i + 1) * FH)), i * C);
+  }
+  return {
+    keys: templateMeans(requests, keyRows),
+    plainKeys: selectRows(keyRows, plain.all, plain.rows),
+    hidden,
+  };
+}
+
+/** Per request, the mean over its template groups of the group means of its prompts' keys (one row per rewrite prompt). */
+function templateMeans(requests: readonly PreparedRequest[], keyRows: Float32Array): Float32Array {
+  const plain = plainRows(requests);
+  const F = keyRows.length / plain.all;
   const keys = new Float32Array(requests.length * F);
-  const plainKeys = new Float32Array(requests.length * F);
-  const hidden = new Float32Array(requests.length * C);
-  let first = 0;
-  requests.forEach((r, i) => {
-    groupMean(rows, F, first, r.groups, keys, i * F);
-    plainKeys.set(rows.subarray(first * F, first * F + F), i * F);
-    if (site === "block") hidden.set(reprs.outs.get(hiddenLayer)!.subarray(first * C, first * C + C), i * C);
-    else {
-      const hk = reprs.keys.get(hiddenLayer)!;
-      const FH = hk.length / prompts;
-      hidden.set(mlpOutputOf(model, hiddenLayer, hk.subarray(first * FH, first * FH + FH)), i * C);
-    }
-    first += r.rewrite.length;
-  });
-  return { keys, plainKeys, hidden };
+  requests.forEach((r, i) => groupMean(keyRows, F, plain.rows[i], r.groups, keys, i * F));
+  return keys;
 }
 
 /** Keys K (n, d_ff), one row per request, at `layer` of the model as it is now. */
@@ -149,5 +188,11 @@ export function computeKeysAt(
     requests.flatMap((r) => r.rewrite),
     layers,
   );
-  return new Map(layers.map((l) => [l, gather(model, requests, reprs, l, l, "block").keys]));
+  const F = (l: number) => reprs.keys.get(l)!;
+  return new Map(
+    layers.map((l) => [
+      l,
+      gather(model, requests, F(l), { keys: F(l), outs: reprs.outs.get(l)! }, l, "block").keys,
+    ]),
+  );
 }
