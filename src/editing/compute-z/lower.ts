@@ -1,10 +1,11 @@
 // The residual stream below compute_z's steps (ARCHITECTURE.md §6: the activations below the edited
-// layer do not depend on δ): computed once per compute_z call, from the embedding or from a residual
-// stream an earlier call on the same rows kept. BLUE (arXiv 2502.03748, Alg. 1) runs compute_z at
+// layer do not depend on δ): computed once per compute_z call (rows grouped by length), from the
+// embedding or from a residual stream an earlier call on the same rows kept. BLUE (arXiv 2502.03748, Alg. 1) runs compute_z at
 // its first boundary layer l1, edits l1, then runs it at the last layer L: the stream entering l1
 // is the same for both (only layers ≥ l1 changed), so the second call starts there.
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Batch } from "../../models/types.js";
+import { forwardInGroups } from "../../runtime/grouped-forward.js";
 
 /** The residual stream (B × T × C) of a compute_z batch entering `layer`. */
 export interface LowerResidual {
@@ -34,17 +35,16 @@ export function residualBelow(
     throw new Error(
       `compute_z: cannot keep the residual stream entering layer ${keepAt} (runs layers ${from} to ${startLayer - 1})`,
     );
-  const trace =
+  const run =
     startLayer > from
-      ? model.forward(batch, {
+      ? forwardInGroups(model, batch, {
           ...(lower ? { start: { layer: from, hidden: lower.hidden } } : {}),
           endLayer: startLayer,
-          logits: "none",
-          captureLayers: keepAt !== null && keepAt > from ? [keepAt - 1] : [],
+          ...(keepAt !== null && keepAt > from ? { capture: keepAt - 1 } : {}),
         })
       : null;
-  const input = startLayer === 0 ? null : (trace?.hidden ?? lower!.hidden);
+  const input = startLayer === 0 ? null : (run?.hidden ?? lower!.hidden);
   if (keepAt === null) return { input, kept: null };
-  if (keepAt > from) return { input, kept: { layer: keepAt, hidden: trace!.layers[keepAt - 1]!.out } };
-  return { input, kept: lower ?? { layer: 0, hidden: trace?.input ?? model.embed(batch) } };
+  if (keepAt > from) return { input, kept: { layer: keepAt, hidden: run!.captured! } };
+  return { input, kept: lower ?? { layer: 0, hidden: model.embed(batch) } };
 }

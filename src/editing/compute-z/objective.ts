@@ -291,12 +291,16 @@ export class ZObjective {
       const offset = (M + i) * V;
       const logp = logSoftmax(logits, offset, V);
       const logq0 = (this.klInit[request] ??= logp);
+      const p = new Float64Array(V);
       let value = 0;
-      for (let v = 0; v < V; v++) value += Math.exp(logp[v]) * (logp[v] - logq0[v]);
+      for (let v = 0; v < V; v++) {
+        p[v] = Math.exp(logp[v]);
+        value += p[v] * (logp[v] - logq0[v]);
+      }
       acc.kl[request] = this.settings.klFactor * value;
       // ∂KL/∂z_v = p_v · (log p_v − log p0_v − KL)
       for (let v = 0; v < V; v++)
-        dlogits[offset + v] = this.settings.klFactor * Math.exp(logp[v]) * (logp[v] - logq0[v] - value);
+        dlogits[offset + v] = this.settings.klFactor * p[v] * (logp[v] - logq0[v] - value);
     });
     return dlogits;
   }

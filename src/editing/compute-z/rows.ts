@@ -1,6 +1,8 @@
 // The batch compute_z optimises over (kmeng01/memit compute_z.py): for each request its rewriting
 // prompts followed by target[:-1] (teacher forcing) and its KL prompt, all requests in one batch.
-// Each row knows its request, its lookup token and where the loss reads which target token.
+// Each row knows its request, its lookup token and where the loss reads which target token. The KL
+// term reads only the lookup token, so a KL row ends there (causal attention: what follows it does
+// not change its logits).
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 
 /** A position whose logits the loss reads: row, position and the target id there (−1 for KL rows). */
@@ -33,7 +35,7 @@ export function buildZRows(requests: readonly PreparedRequest[]): ZRows {
   requests.forEach((r, i) => {
     const context = r.targetIds.slice(0, -1);
     const rewrite = r.rewrite.map((p, k) => add([...p.ids, ...context], p.lookup, i, k));
-    const kl = add([...r.kl.ids], r.kl.lookup, i, -1);
+    const kl = add(r.kl.ids.slice(0, r.kl.lookup + 1), r.kl.lookup, i, -1);
     rows.requestRows.push({ rewrite, kl });
   });
   return rows;

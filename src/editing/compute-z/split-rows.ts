@@ -7,10 +7,8 @@
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { PrefixCache } from "../../models/prefix-cache.js";
 import type { Batch } from "../../models/types.js";
+import { rowGroups } from "../../runtime/grouped-forward.js";
 import type { ZRows } from "./rows.js";
-
-/** A pass that holds this many slots (rows × width) already starts a new one rather than pad a much shorter row. */
-const MIN_PASS_SLOTS = 256;
 
 export class SplitRows {
   /** longest prefix (cached positions per row) */
@@ -29,29 +27,12 @@ export class SplitRows {
     return this.rows.sequences[id].length - this.split[id];
   }
 
-  /**
-   * The rows in groups for batched passes: longest suffix first, a new group when the next row
-   * would take the group past `slots` (rows × its longest suffix), or when the group holds
-   * MIN_PASS_SLOTS already and the row is shorter than 3/4 of its longest (padding stays ≤ 1/4).
-   */
+  /** The rows in groups for batched passes of at most `slots` slots, grouped by suffix length (runtime/grouped-forward.ts). */
   passes(rowIds: readonly number[], slots: number): number[][] {
-    const order = [...rowIds].sort((a, b) => this.suffixLength(b) - this.suffixLength(a) || a - b);
-    const out: number[][] = [];
-    let width = 0;
-    for (const id of order) {
-      const length = this.suffixLength(id);
-      const group = out[out.length - 1];
-      const held = group ? group.length * width : 0;
-      if (
-        !group ||
-        (group.length + 1) * width > slots ||
-        (held >= MIN_PASS_SLOTS && 4 * length < 3 * width)
-      ) {
-        out.push([id]);
-        width = length;
-      } else group.push(id);
-    }
-    return out;
+    return rowGroups(
+      rowIds.map((id) => this.suffixLength(id)),
+      slots,
+    ).map((group) => group.map((i) => rowIds[i]));
   }
 
   /** Row id's lookup token as a position of its suffix. */
