@@ -9,7 +9,7 @@
 import type { CausalLM } from "../models/causal-lm.js";
 import { editSurface } from "../models/edit-surface.js";
 import type { PreparedRequest } from "./prepare/prepared-request.js";
-import { LookupPasses, readAtLookups, type LookupReprs } from "./prepare/representations.js";
+import { LookupPasses, readAtLookups } from "./prepare/representations.js";
 
 export type ResidualSite = "block" | "mlp";
 
