@@ -54,6 +54,7 @@ export function accumulateBatch(
   batch: StatsBatch,
   targets: readonly MomentAccumulator[],
   scratch = new MomentScratch(),
+  observe?: KeyObserver,
 ): void {
   if (targets.length === 0) return;
   const layers = targets.map((t) => t.layer);
@@ -65,9 +66,12 @@ export function accumulateBatch(
   for (const target of targets) {
     const key = trace.layers[target.layer]?.key;
     if (!key) throw new Error(`layer ${target.layer}: the forward pass did not capture its key`);
-    addKeys(target, key, batch, scratch);
+    addKeys(target, key, batch, scratch, observe);
   }
 }
+
+/** Sees each layer's non-pad keys (n rows of dim) of each batch (stability.ts collects probes). */
+export type KeyObserver = (layer: number, keys: Float32Array, n: number, dim: number) => void;
 
 /** Adds Σ k kᵀ over the non-pad rows of `key` (B·T, dim) into `target`. */
 export function addKeys(
@@ -75,6 +79,7 @@ export function addKeys(
   key: Float32Array,
   batch: StatsBatch,
   scratch: MomentScratch,
+  observe?: KeyObserver,
 ) {
   const { dim } = target;
   const { B, T, mask } = batch.batch;
@@ -85,6 +90,7 @@ export function addKeys(
   const n = unpadded ? B * T : gatherRows(rows, key, mask, dim);
   if (n === 0) return;
   checkFinite(rows, n, dim, target.layer, batch);
+  observe?.(target.layer, rows, n, dim);
   const sum = wrap(target.sum, [dim, dim]);
   if (target.dtype === "float64") {
     const wide = scratch.rows64For(n * dim).subarray(0, n * dim); // (n, dim) keys in float64

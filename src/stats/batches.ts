@@ -10,7 +10,10 @@ import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { corpusSamples, type CorpusSample } from "./corpus.js";
 
 export interface BatchPlan {
+  /** samples in the plan, from sample `first` on */
   samples: number;
+  /** index of the first sample (a multiple of windowSamples; absent: 0) */
+  first?: number;
   maxLen: number;
   batchTokens: number;
   windowSamples: number;
@@ -38,6 +41,11 @@ export interface StatsBatch {
 
 export const START: PlanCursor = { window: 0, batch: 0, ordinal: 0, samplesDone: 0 };
 
+/** The cursor before a plan's first batch: the window holding its first sample. */
+export function planStart(plan: BatchPlan): PlanCursor {
+  return { ...START, window: Math.floor((plan.first ?? 0) / plan.windowSamples) };
+}
+
 /** Token ids of a sample as the model sees them: the tokenizer's special tokens, truncated to maxLen. */
 export function sampleTokens(tokenizer: Tokenizer, sample: CorpusSample, maxLen: number): number[] {
   const ids = tokenizer.encode(sample.text);
@@ -64,7 +72,8 @@ export function packRows(lengths: readonly number[], batchTokens: number): numbe
 
 /**
  * The plan's batches from `from` on (earlier windows are read but not tokenized, earlier batches
- * of `from`'s window are skipped).
+ * of `from`'s window are skipped); start from planStart(plan) for a plan that does not begin at
+ * sample 0. Windows are aligned to multiples of windowSamples from the corpus's first sample.
  */
 export function* planBatches(
   files: readonly string[],
@@ -75,10 +84,11 @@ export function* planBatches(
   let window: CorpusSample[] = [];
   let windowIndex = 0;
   const cursor = { ...from };
+  const end = (plan.first ?? 0) + plan.samples;
   for (const sample of corpusSamples(files)) {
-    if (sample.index >= plan.samples) break;
+    if (sample.index >= end) break;
     if (windowIndex >= from.window) window.push(sample);
-    if ((sample.index + 1) % plan.windowSamples !== 0 && sample.index + 1 < plan.samples) continue;
+    if ((sample.index + 1) % plan.windowSamples !== 0 && sample.index + 1 < end) continue;
     if (windowIndex >= from.window) yield* windowBatches(window, tokenizer, plan, windowIndex, cursor, from);
     window = [];
     windowIndex++;

@@ -1,20 +1,18 @@
 // loadOrComputeStats: ROME/MEMIT's layer_stats with a cache — C0's running sum Σ k kᵀ and count
 // per layer, read from the cache when present, otherwise computed in one pass over the corpus
 // for all missing layers at once, with periodic atomic checkpoints of the partial sums from which
-// an interrupted run resumes to the exact same result.
+// an interrupted run resumes to the exact same result. A shard (options.shard) runs whole windows
+// of the plan, so N shards sum the unsharded run's batches; untilStable stops between windows once
+// C0 is stable for editing (stability.ts), keying the result by the samples reached.
 import { existsSync, rmSync } from "node:fs";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { accumulateBatch, MomentScratch, newAccumulator, type MomentAccumulator } from "./accumulate.js";
-import { cursorAfter, planBatches, START, type BatchPlan, type PlanCursor } from "./batches.js";
+import { cursorAfter, planBatches, planStart, type BatchPlan, type PlanCursor } from "./batches.js";
 import { requireSamples } from "./corpus.js";
 import { corpusFingerprint, modelFingerprint } from "./fingerprint.js";
-import {
-  DEFAULT_CHECKPOINT_SECONDS,
-  resolveStatsOptions,
-  WINDOW_SAMPLES,
-  type ResolvedStatsOptions,
-} from "./options.js";
+import { DEFAULT_CHECKPOINT_SECONDS, resolveStatsOptions, type ResolvedStatsOptions } from "./options.js";
+import { StabilityMonitor } from "./stability.js";
 import {
   partialPath,
   readPartialFile,
@@ -27,8 +25,8 @@ import type { LayerStats, StatsKey, StatsOptions } from "./types.js";
 
 /** One layer being computed: its accumulator, key, files and the next batch it needs. */
 interface LayerJob {
+  cacheDir: string;
   key: StatsKey;
-  path: string;
   partialPath: string;
   acc: MomentAccumulator;
   cursor: PlanCursor;
@@ -53,10 +51,10 @@ export async function loadOrComputeStats(
     if (cached) {
       result.set(layer, cached);
       options.onProgress?.({ layer, done: key.samples, total: key.samples, tokens: 0 });
-    } else jobs.push(newJob(resolved.cacheDir, key, dim));
+    } else jobs.push(newJob(resolved.cacheDir, key, dim, planStart(freshPlan(resolved))));
   }
   if (jobs.length > 0) {
-    requireSamples(resolved.corpusFiles, resolved.samples);
+    requireSamples(resolved.corpusFiles, resolved.first + resolved.samples);
     for (const stats of await computeJobs(model, tokenizer, resolved, jobs, options))
       result.set(stats.layer, stats);
   }
@@ -64,7 +62,18 @@ export async function loadOrComputeStats(
 }
 
 function pick(resolved: ResolvedStatsOptions) {
-  return { samples: resolved.samples, maxLen: resolved.maxLen, dtype: resolved.dtype };
+  const first = resolved.first > 0 ? { first: resolved.first } : {};
+  return { samples: resolved.samples, ...first, maxLen: resolved.maxLen, dtype: resolved.dtype };
+}
+
+function freshPlan(resolved: ResolvedStatsOptions): BatchPlan {
+  return {
+    samples: resolved.samples,
+    ...(resolved.first > 0 ? { first: resolved.first } : {}),
+    maxLen: resolved.maxLen,
+    batchTokens: resolved.batchTokens,
+    windowSamples: resolved.windowSamples,
+  };
 }
 
 function readCached(cacheDir: string, key: StatsKey, dim: number): LayerStats | null {
@@ -77,14 +86,14 @@ function readCached(cacheDir: string, key: StatsKey, dim: number): LayerStats | 
   return stats;
 }
 
-/** A job starting from its partial file when there is one, else from zero. */
-function newJob(cacheDir: string, key: StatsKey, dim: number): LayerJob {
+/** A job starting from its partial file when there is one, else from `start` with zero sums. */
+function newJob(cacheDir: string, key: StatsKey, dim: number, start: PlanCursor): LayerJob {
   const job: LayerJob = {
+    cacheDir,
     key,
-    path: statsPath(cacheDir, key),
     partialPath: partialPath(cacheDir, key),
     acc: newAccumulator(key.layer, dim, key.dtype),
-    cursor: START,
+    cursor: start,
     plan: null,
   };
   const partial = readPartialFile(job.partialPath, key);
@@ -101,12 +110,7 @@ function newJob(cacheDir: string, key: StatsKey, dim: number): LayerJob {
 
 /** The batch plan: the one of the run being resumed (all partial files must agree), else a new one. */
 function choosePlan(jobs: LayerJob[], resolved: ResolvedStatsOptions): BatchPlan {
-  const fresh: BatchPlan = {
-    samples: resolved.samples,
-    maxLen: resolved.maxLen,
-    batchTokens: resolved.batchTokens,
-    windowSamples: WINDOW_SAMPLES,
-  };
+  const fresh = freshPlan(resolved);
   const resumed = jobs.filter((job) => job.plan !== null);
   if (resumed.length === 0) return fresh;
   const plan = resumed[0].plan as BatchPlan;
@@ -116,7 +120,11 @@ function choosePlan(jobs: LayerJob[], resolved: ResolvedStatsOptions): BatchPlan
         `${job.partialPath} and ${resumed[0].partialPath}: partial statistics from different batch plans; ` +
           `delete one to restart it`,
       );
-  if (plan.samples !== fresh.samples || plan.maxLen !== fresh.maxLen)
+  if (
+    plan.samples !== fresh.samples ||
+    (plan.first ?? 0) !== (fresh.first ?? 0) ||
+    plan.maxLen !== fresh.maxLen
+  )
     throw new Error(`${resumed[0].partialPath}: partial statistics plan does not match its key`);
   return plan;
 }
@@ -135,14 +143,27 @@ async function computeJobs(
   );
   const checkpoints = new CheckpointClock(options);
   const scratch = new MomentScratch();
+  const monitor = resolved.untilStable ? new StabilityMonitor(resolved.untilStable) : null;
+  let window = start.window;
   let tokens = 0;
   for (const batch of planBatches(resolved.corpusFiles, tokenizer, plan, start)) {
+    if (monitor && batch.cursor.window !== window && jobs.every((job) => job.acc.count > 0)) {
+      window = batch.cursor.window;
+      if (
+        monitor.check(
+          jobs.map((job) => job.acc),
+          jobs[0].cursor.samplesDone,
+        ).stable
+      )
+        break;
+    }
     const needing = jobs.filter((job) => job.cursor.ordinal <= batch.cursor.ordinal);
     accumulateBatch(
       model,
       batch,
       needing.map((job) => job.acc),
       scratch,
+      monitor ? (layer, keys, n, dim) => monitor.observe(layer, keys, n, dim) : undefined,
     );
     const after = cursorAfter(batch);
     for (const job of needing) job.cursor = after;
@@ -155,7 +176,7 @@ async function computeJobs(
     if (checkpoints.due()) checkpoints.timed(() => writePartials(jobs, plan));
     await new Promise((resolve) => setImmediate(resolve)); // let signal handlers run between batches
   }
-  return jobs.map((job) => finishJob(job, plan));
+  return jobs.map((job) => finishJob(job, plan, resolved));
 }
 
 function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
@@ -168,21 +189,24 @@ function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
     });
 }
 
-/** Stores a finished layer (sum rounded to the key's dtype, so a cache hit returns the same values). */
-function finishJob(job: LayerJob, plan: BatchPlan): LayerStats {
-  if (job.cursor.samplesDone !== plan.samples)
-    throw new Error(
-      `layer ${job.key.layer}: ${job.cursor.samplesDone} samples summed, expected ${plan.samples}`,
-    );
-  const sum = job.key.dtype === "float32" ? Float64Array.from(Float32Array.from(job.acc.sum)) : job.acc.sum;
-  const stats: LayerStats = {
-    layer: job.key.layer,
-    dim: job.acc.dim,
-    count: job.acc.count,
-    sum,
-    key: job.key,
-  };
-  writeStatsFile(job.path, stats);
+/**
+ * Stores a finished layer: the sum rounded to the key's dtype, so that a cache hit returns the same
+ * values, except for a shard (kept in float64 for merging). A run stopped by untilStable is keyed
+ * by the samples it reached.
+ */
+function finishJob(job: LayerJob, plan: BatchPlan, resolved: ResolvedStatsOptions): LayerStats {
+  const reached = job.cursor.samplesDone;
+  if (reached !== plan.samples && !(resolved.untilStable && reached > 0))
+    throw new Error(`layer ${job.key.layer}: ${reached} samples summed, expected ${plan.samples}`);
+  const key = { ...job.key, samples: reached };
+  const float64 = resolved.shard !== null;
+  const sum =
+    key.dtype === "float32" && !float64 ? Float64Array.from(Float32Array.from(job.acc.sum)) : job.acc.sum;
+  const stats: LayerStats = { layer: key.layer, dim: job.acc.dim, count: job.acc.count, sum, key };
+  const shard: Record<string, string> = resolved.shard
+    ? { shard: `${resolved.shard.index}/${resolved.shard.count}` }
+    : {};
+  writeStatsFile(statsPath(job.cacheDir, key), stats, shard, float64);
   rmSync(job.partialPath, { force: true });
   return stats;
 }

@@ -1,6 +1,7 @@
 // On-disk statistics (the layer_stats cache of ROME/MEMIT): one safetensors file per layer,
-//   <cacheDir>/<model fp[:16]>/layer-<l>.<corpus fp[:16]>.n<samples>.t<maxLen>.<dtype>.safetensors
-// holding "sum" (dim, dim) — F32 for dtype float32, F64 for float64 — and "count" (F64 scalar),
+//   <cacheDir>/<model fp[:16]>/layer-<l>.<corpus fp[:16]>.n<samples>[.from<first>].t<maxLen>.<dtype>.safetensors
+// holding "sum" (dim, dim) — F32 for dtype float32, F64 for float64 and for shards (`--shard`:
+// samples from `first` on, kept exact for merging) — and "count" (F64 scalar),
 // with the whole key, the count and the locedit version in `__metadata__`. A run in progress keeps
 // `<same name without .safetensors>.partial.safetensors`: the float64 sum so far (always F64, so a
 // resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic.
@@ -22,7 +23,8 @@ export function shortFingerprint(fingerprint: string): string {
 
 /** Path of the statistics file of `key` under `dir`. */
 export function statsPath(dir: string, key: StatsKey): string {
-  const name = `layer-${key.layer}.${shortFingerprint(key.corpus)}.n${key.samples}.t${key.maxLen}.${key.dtype}`;
+  const from = key.first ? `.from${key.first}` : "";
+  const name = `layer-${key.layer}.${shortFingerprint(key.corpus)}.n${key.samples}${from}.t${key.maxLen}.${key.dtype}`;
   return join(dir, shortFingerprint(key.model), `${name}.safetensors`);
 }
 
@@ -30,11 +32,19 @@ export function partialPath(dir: string, key: StatsKey): string {
   return statsPath(dir, key).replace(/\.safetensors$/, ".partial.safetensors");
 }
 
-/** Writes final statistics atomically, the sum stored in the key's dtype; `extra` joins the metadata. */
-export function writeStatsFile(path: string, stats: LayerStats, extra: Record<string, string> = {}): void {
+/**
+ * Writes final statistics atomically, the sum stored in the key's dtype (or in float64 with
+ * `float64`: shards); `extra` joins the metadata.
+ */
+export function writeStatsFile(
+  path: string,
+  stats: LayerStats,
+  extra: Record<string, string> = {},
+  float64 = false,
+): void {
   const shape = [stats.dim, stats.dim];
   const sum =
-    stats.key.dtype === "float64"
+    stats.key.dtype === "float64" || float64
       ? { dtype: "F64" as const, shape, data: stats.sum }
       : { dtype: "F32" as const, shape, data: Float32Array.from(stats.sum) };
   mkdirSync(dirname(path), { recursive: true });
@@ -57,22 +67,39 @@ export function readStatsFile(path: string, expected?: StatsKey): LayerStats {
     const key = keyFromMetadata(file.metadata, path);
     if (expected) requireSameKey(key, expected, path);
     const { dim, count, sum } = readSumAndCount(file, path);
-    if (key.dtype === "float32" && file.info("sum").dtype !== "F32")
-      throw new Error(`${path}: dtype float32 statistics must store 'sum' as F32`);
+    if (key.dtype === "float64" && file.info("sum").dtype !== "F64")
+      throw new Error(`${path}: dtype float64 statistics must store 'sum' as F64`);
     return { layer: key.layer, dim, count, sum, key };
   });
 }
 
-/** The corpus fingerprints a statistics file sums over: its own, or a merged file's shard list. */
+/**
+ * The corpus parts a statistics file sums over, as `<corpus fingerprint>#<first>-<end>` (sample
+ * range) or a bare fingerprint (a merge from before ranges were recorded: all of that corpus):
+ * its own, or a merged file's list.
+ */
 export function readCorpusLeaves(path: string): string[] {
   return withStatsFile(path, "final", (file) => {
     const shards = file.metadata.shards;
-    if (shards === undefined) return [keyFromMetadata(file.metadata, path).corpus];
+    if (shards === undefined) {
+      const key = keyFromMetadata(file.metadata, path);
+      return [corpusLeaf(key.corpus, key.first ?? 0, (key.first ?? 0) + key.samples)];
+    }
     const list = parseJsonField(file.metadata, "shards", path);
     if (!Array.isArray(list) || !list.every((item) => typeof item === "string"))
       throw new Error(`${path}: metadata 'shards' must be a JSON list of corpus fingerprints`);
     return list as string[];
   });
+}
+
+/** Whether a statistics file stores its sum in float64 (F64). */
+export function storesFloat64(path: string): boolean {
+  return withStatsFile(path, "final", (file) => file.info("sum").dtype === "F64");
+}
+
+/** A corpus part: samples [first, end) of the corpus with this fingerprint. */
+export function corpusLeaf(corpus: string, first: number, end: number): string {
+  return `${corpus}#${first}-${end}`;
 }
 
 export interface PartialStats {
@@ -165,6 +192,7 @@ function keyMetadata(key: StatsKey): Record<string, string> {
     layer: String(key.layer),
     corpus: key.corpus,
     samples: String(key.samples),
+    ...(key.first ? { first: String(key.first) } : {}),
     max_len: String(key.maxLen),
     dtype: key.dtype,
   };
@@ -180,6 +208,7 @@ function keyFromMetadata(meta: Readonly<Record<string, string>>, path: string): 
     layer: Number(meta.layer),
     corpus: meta.corpus,
     samples: Number(meta.samples),
+    ...(meta.first !== undefined && Number(meta.first) !== 0 ? { first: Number(meta.first) } : {}),
     maxLen: Number(meta.max_len),
     dtype: meta.dtype as StatsDtype,
   };
@@ -187,12 +216,13 @@ function keyFromMetadata(meta: Readonly<Record<string, string>>, path: string): 
 
 /** Throws naming the file and every field whose value differs. */
 export function requireSameKey(found: StatsKey, expected: StatsKey, path: string): void {
-  const fields = ["model", "layer", "corpus", "samples", "maxLen", "dtype"] as const;
-  const differ = fields.filter((f) => found[f] !== expected[f]);
+  const fields = ["model", "layer", "corpus", "samples", "first", "maxLen", "dtype"] as const;
+  const value = (key: StatsKey, f: (typeof fields)[number]) => (f === "first" ? (key.first ?? 0) : key[f]);
+  const differ = fields.filter((f) => value(found, f) !== value(expected, f));
   if (differ.length > 0)
     throw new Error(
       `${path}: statistics key does not match: ` +
-        differ.map((f) => `${f} is ${found[f]}, expected ${expected[f]}`).join("; "),
+        differ.map((f) => `${f} is ${value(found, f)}, expected ${value(expected, f)}`).join("; "),
     );
 }
 

@@ -12,6 +12,8 @@ export interface StatsKey {
   corpus: string;
   /** samples (non-empty, non-heading corpus lines) used; for merged shards the sum of theirs */
   samples: number;
+  /** index of the first sample used (a shard's, `--shard`); absent or 0: from the corpus's start */
+  first?: number;
   /** tokens kept per sample (longer samples are truncated) */
   maxLen: number;
   /** precision of the accumulation (ssyrk or dsyrk) and of the stored sum */
@@ -56,6 +58,16 @@ export interface StatsOptions {
   corpusFiles: string[];
   /** number of samples to use, taken in order from the start of the corpus */
   samples: number;
+  /**
+   * compute only shard `index` of `count` (0 ≤ index < count): a contiguous range of whole windows
+   * of the `samples`, so that the shards' sums add up to the unsharded run's (the same batches);
+   * its sum is stored in float64 whatever the dtype, so that merging loses nothing
+   */
+  shard?: { index: number; count: number };
+  /** samples per sorting window of the batch plan (default WINDOW_SAMPLES); the unit of shards and of untilStable's chunks */
+  windowSamples?: number;
+  /** stop once C0 is stable (see stability.ts): at most `samples` samples, the count reached is the key's */
+  untilStable?: StabilityOptions;
   /** tokens kept per sample (default min(model max positions, 1024)) */
   maxLen?: number;
   /** accumulation and storage precision (default "float32", as the reference) */
@@ -70,4 +82,23 @@ export interface StatsOptions {
   /** when aborted, partial sums are checkpointed and the call rejects with the signal's reason */
   signal?: AbortSignal;
   checkpoint?: CheckpointPolicy;
+}
+
+/** When `locedit stats --until-stable` stops (stability.ts). */
+export interface StabilityOptions {
+  /** stop when the relative change of A = (λ·C0 + P·Pᵀ)⁻¹·P over the last window is below this, at every layer */
+  tolerance: number;
+  /** λ of MEMIT's solve (mom2_update_weight; default 15000) */
+  lambda?: number;
+  /** probe keys P: the first this many tokens' keys of the corpus (default 64) */
+  probeKeys?: number;
+  /** called after each window with the change per layer (NaN for the first window) */
+  onCheck?: (check: StabilityCheck) => void;
+}
+
+export interface StabilityCheck {
+  samples: number;
+  /** layer → relative change of A over the last window */
+  change: Map<number, number>;
+  stable: boolean;
 }

@@ -109,7 +109,7 @@ describe("mergeStats", () => {
     );
     await assert.rejects(
       mergeStats([join(temp.dir, "shard-0"), join(temp.dir, "all")], join(temp.dir, "x")),
-      /appears in more than one shard/,
+      /overlap; merging would count those samples twice/,
     );
     const llama = await loadTiny(LLAMA_DIR);
     await loadOrComputeStats(llama.model, llama.tokenizer, {

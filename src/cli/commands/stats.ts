@@ -14,12 +14,21 @@ import { progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
                     [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
+                    [--shard I/N] [--window-samples W]
+                    [--until-stable TOL [--stable-lambda L] [--probe-keys P]]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
 
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
-samples are used. Statistics are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C)
-keeps its partial sums and the same command resumes it. merge writes the sum of the shards' sums
-and counts under DIR, with corpus "merged:<sha256 of the shards' corpus fingerprints>".`;
+samples are used, in windows of W samples (default 1024) sorted by length into batches. Statistics
+are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C) keeps its partial sums and the
+same command resumes it.
+--shard I/N computes shard I (0-based) of N: a contiguous range of whole windows, its sum kept in
+float64, so that merging all N gives the unsharded statistics (same file name, same token count,
+sums equal to float64 rounding). --until-stable TOL stops after the first window at which
+A = (L·C0 + P·Pᵀ)⁻¹·P (MEMIT's solve for the first P keys of the corpus, L default 15000, P default
+64) changed by less than TOL (relative) at every layer; the statistics are keyed by the samples
+reached. merge adds up shards: parts that tile one range of one corpus keep that corpus's key,
+others get corpus "merged:<sha256 of the parts>"; overlapping sample ranges are refused.`;
 
 export async function statsCommand(argv: string[]): Promise<void> {
   if (argv[0] === "merge") return mergeCommand(argv.slice(1));
@@ -35,6 +44,11 @@ export async function statsCommand(argv: string[]): Promise<void> {
       "batch-tokens": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
+      shard: { type: "string" },
+      "window-samples": { type: "string" },
+      "until-stable": { type: "string" },
+      "stable-lambda": { type: "string" },
+      "probe-keys": { type: "string" },
     },
     USAGE,
   );
@@ -49,6 +63,12 @@ export async function statsCommand(argv: string[]): Promise<void> {
   const batchTokens = optionalInt(values, "batch-tokens", DEFAULT_BATCH_TOKENS, 1);
   const dtype = parseDtype(values.dtype);
   const cacheDir = requireString(values, "out", USAGE);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const windowSamples =
+    values["window-samples"] === undefined ? undefined : optionalInt(values, "window-samples", 0, 1);
+  const untilStable = parseUntilStable(values);
+  if (shard && untilStable) throw new UsageError(`--until-stable does not combine with --shard\n\n${USAGE}`);
+  const checks: { samples: number; change: Record<string, number> }[] = [];
   // Before the (possibly long) model load: a missing corpus file is the commonest mistake.
   for (const file of corpusFiles)
     if (!existsSync(file)) throw new Error(`${file}: corpus file does not exist`);
@@ -72,6 +92,16 @@ export async function statsCommand(argv: string[]): Promise<void> {
       batchTokens,
       cacheDir,
       modelDir,
+      ...(shard ? { shard } : {}),
+      ...(windowSamples ? { windowSamples } : {}),
+      ...(untilStable
+        ? {
+            untilStable: {
+              ...untilStable,
+              onCheck: (c) => checks.push({ samples: c.samples, change: Object.fromEntries(c.change) }),
+            },
+          }
+        : {}),
       signal: controller.signal,
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
@@ -91,7 +121,38 @@ export async function statsCommand(argv: string[]): Promise<void> {
   }
   const seconds = (Date.now() - started) / 1000;
   bar.finish();
-  printSummary(stats, cacheDir, cached, { seconds, tokens }, values.json === true);
+  const run = { seconds, tokens, shard: values.shard as string | undefined, untilStable, samples, checks };
+  printSummary(stats, cacheDir, cached, run, values.json === true);
+}
+
+function parseShard(text: unknown): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(String(text));
+  const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!match || count < 1 || index >= count)
+    throw new UsageError(`--shard must be I/N with 0 ≤ I < N (e.g. 0/8), got ${JSON.stringify(text)}`);
+  return { index, count };
+}
+
+function parseUntilStable(
+  values: Record<string, unknown>,
+): { tolerance: number; lambda?: number; probeKeys?: number } | null {
+  if (values["until-stable"] === undefined) {
+    for (const flag of ["stable-lambda", "probe-keys"])
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --until-stable\n\n${USAGE}`);
+    return null;
+  }
+  const tolerance = Number(values["until-stable"]);
+  if (!(tolerance > 0 && tolerance < 1))
+    throw new UsageError(
+      `--until-stable must be a relative change in (0, 1), e.g. 0.01, got ${JSON.stringify(values["until-stable"])}`,
+    );
+  const lambda = values["stable-lambda"] === undefined ? undefined : Number(values["stable-lambda"]);
+  if (lambda !== undefined && !(lambda > 0))
+    throw new UsageError(
+      `--stable-lambda must be a positive number, got ${JSON.stringify(values["stable-lambda"])}`,
+    );
+  const probeKeys = values["probe-keys"] === undefined ? undefined : optionalInt(values, "probe-keys", 0, 1);
+  return { tolerance, ...(lambda ? { lambda } : {}), ...(probeKeys ? { probeKeys } : {}) };
 }
 
 function parseLayers(text: string): number[] {
@@ -125,11 +186,21 @@ function layerSummary(stats: LayerStats, path: string) {
   };
 }
 
+interface RunSummary {
+  seconds: number;
+  tokens: number;
+  shard: string | undefined;
+  untilStable: { tolerance: number } | null;
+  /** --samples asked for */
+  samples: number;
+  checks: { samples: number; change: Record<string, number> }[];
+}
+
 function printSummary(
   stats: Map<number, LayerStats>,
   cacheDir: string,
   cached: Set<number>,
-  run: { seconds: number; tokens: number },
+  run: RunSummary,
   json: boolean,
 ): void {
   const first = [...stats.values()][0];
@@ -138,16 +209,35 @@ function printSummary(
     cached: cached.has(s.layer),
   }));
   const tokensPerSecond = run.tokens > 0 ? run.tokens / run.seconds : null;
+  const { model, corpus, samples, maxLen, dtype } = first.key;
+  const from = first.key.first ?? 0;
+  const stable = run.untilStable
+    ? {
+        tolerance: run.untilStable.tolerance,
+        samples_reached: samples,
+        // a run stops before --samples only when stable
+        stable: samples < run.samples,
+        checks: run.checks,
+      }
+    : null;
   if (json) {
-    const { model, corpus, samples, maxLen, dtype } = first.key;
     const report = { model, corpus, samples, max_len: maxLen, dtype, layers, seconds: run.seconds };
+    const extra = {
+      ...(run.shard ? { shard: run.shard, first: from } : {}),
+      ...(stable ? { until_stable: stable } : {}),
+    };
     return void console.log(
-      JSON.stringify({ ...report, tokens: run.tokens, tokens_per_second: tokensPerSecond }),
+      JSON.stringify({ ...report, ...extra, tokens: run.tokens, tokens_per_second: tokensPerSecond }),
     );
   }
-  console.log(
-    `statistics of ${first.key.samples} samples (max ${first.key.maxLen} tokens, ${first.key.dtype})`,
-  );
+  const range = run.shard ? `, shard ${run.shard}: samples ${from} to ${from + samples - 1}` : "";
+  console.log(`statistics of ${samples} samples (max ${maxLen} tokens, ${dtype}${range})`);
+  if (stable)
+    console.log(
+      stable.stable
+        ? `stable to ${stable.tolerance} after ${samples} samples (of at most ${run.samples})`
+        : `not stable to ${stable.tolerance} within ${samples} samples`,
+    );
   for (const l of layers)
     console.log(
       `layer ${l.layer}: ${l.count} tokens, trace C0 = mean ‖k‖² = ${l.trace_c0.toPrecision(6)}` +
