@@ -33,10 +33,17 @@ export class StabilityMonitor {
     this.probes.set(layer, probes);
   }
 
-  /** The change of A at each layer since the last check, after `samples` samples. */
+  /**
+   * The change of A at each layer since the last check, after `samples` samples; NaN (not stable)
+   * at the first check and while a layer has summed fewer tokens than its key's width (C0 singular).
+   */
   check(accumulators: readonly MomentAccumulator[], samples: number): StabilityCheck {
     const change = new Map<number, number>();
     for (const acc of accumulators) {
+      if (acc.count < acc.dim) {
+        change.set(acc.layer, NaN);
+        continue;
+      }
       const a = this.solve(acc);
       const before = this.previous.get(acc.layer);
       change.set(acc.layer, before ? relativeChange(a, before) : NaN);
@@ -57,11 +64,20 @@ export class StabilityMonitor {
     const rows = wrap(Float64Array.from(probes.flat()), [probes.length, dim]); // Pᵀ (p × dim)
     const c0 = wrap(acc.sum, [dim, dim]);
     const m = add(scale(c0, this.lambda / acc.count), gram(rows, { trans: true })); // λ·C0 + P·Pᵀ
-    // a ridge far below the float64 noise of M keeps the Cholesky defined while C0 is rank-deficient
+    const b = transpose2d(rows);
     let trace = 0;
     for (let i = 0; i < dim; i++) trace += m.data[i * dim + i];
-    for (let i = 0; i < dim; i++) m.data[i * dim + i] += (1e-10 * trace) / dim;
-    return solveSpd(m, transpose2d(rows), { symmetryTolerance: Infinity }).data;
+    // the smallest ridge ε·tr(M)/dim (ε = 1e-10, 1e-8, …) that makes M positive definite in floating
+    // point, as MEMIT's solve does: C0 of random-weight models lies in a subspace
+    for (let ridge = 1e-10; ; ridge *= 100) {
+      const shifted = { data: m.data.slice(), shape: m.shape };
+      for (let i = 0; i < dim; i++) shifted.data[i * dim + i] += (ridge * trace) / dim;
+      try {
+        return solveSpd(shifted, b, { symmetryTolerance: Infinity }).data;
+      } catch (error) {
+        if (!/not positive definite/.test((error as Error).message) || ridge >= 1e-4) throw error;
+      }
+    }
   }
 }
 
