@@ -23,6 +23,11 @@ export class WeightSnapshot {
     if (!this.originals.has(name)) this.originals.set(name, this.model.param(name).slice());
   }
 
+  /** The weight `name` as it was when first kept, or undefined. */
+  original(name: string): Float32Array | undefined {
+    return this.originals.get(name);
+  }
+
   /** Names of the weights changed since the snapshot began. */
   get touched(): string[] {
     return [...this.originals.keys()];

@@ -67,10 +67,10 @@ export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {
   return report;
 }
 
-/** The dtype `spec` is written in. */
-function targetDtype(model: CausalLM, spec: ParamSpec, dtype: WritableDtype | undefined): WritableDtype {
+/** The dtype parameter `name` is written in by saveModel with `dtype` asked for. */
+export function savedDtype(model: CausalLM, name: string, dtype: WritableDtype | undefined): WritableDtype {
   if (dtype) return dtype;
-  const stored = model.origin?.dtypes.get(spec.name);
+  const stored = model.origin?.dtypes.get(name);
   return stored === "F16" || stored === "BF16" ? stored : "F32";
 }
 
@@ -78,7 +78,7 @@ function targetDtype(model: CausalLM, spec: ParamSpec, dtype: WritableDtype | un
 function reusableOrigin(model: CausalLM, dtype: WritableDtype | undefined): CheckpointOrigin | null {
   const origin = model.origin;
   if (!origin || !origin.files.every((file) => existsSync(file))) return null;
-  const keeps = model.specs.every((s) => s.tiedTo || origin.dtypes.get(s.name) === targetDtype(model, s, dtype));
+  const keeps = model.specs.every((s) => s.tiedTo || origin.dtypes.get(s.name) === savedDtype(model, s.name, dtype));
   return keeps ? origin : null;
 }
 
@@ -103,7 +103,7 @@ function writeReusingOrigin(
       const weight = model.weight(spec.name);
       if (!model.handedOut.has(spec.name) && origin.loaded.has(weight)) continue; // as loaded, untouched
       const fileName = origin.fileNames.get(spec.name) ?? spec.name;
-      const bytes = storedBytes(spec, weight, targetDtype(model, spec, undefined));
+      const bytes = storedBytes(spec, weight, savedDtype(model, spec.name, undefined));
       if (sameBytes(bytes, checkpoint.readBytes(fileName))) continue;
       patches.set(fileName, bytes);
       changed.push(spec.name);
@@ -124,7 +124,7 @@ function writeTensors(model: CausalLM, staging: string, options: SaveOptions): v
   for (const spec of model.specs) {
     if (spec.tiedTo) continue;
     tensors[spec.name] = {
-      dtype: targetDtype(model, spec, options.dtype),
+      dtype: savedDtype(model, spec.name, options.dtype),
       shape: storedShape(spec),
       data: () => {
         const weight = model.weight(spec.name);

@@ -7,7 +7,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { native, type HalfDtype } from "../../src/native/binding.js";
-import { float16BitsToNumber, float32BitsToBfloat16Bits, float32BitsToFloat16Bits } from "../../src/io/dtypes.js";
+import {
+  float16BitsToNumber,
+  float32BitsToBfloat16Bits,
+  float32BitsToFloat16Bits,
+} from "../../src/io/dtypes.js";
 import { createRng, type Rng } from "../../src/util/random.js";
 
 const EPS32 = 2 ** -23;
@@ -41,9 +45,17 @@ for (const dtype of ["F16", "BF16"] as const) {
         const expected = valueOf(dtype, i);
         const got = out[5 + i - 3];
         if (Number.isNaN(expected)) assert.ok(Number.isNaN(got), `${dtype} ${i.toString(16)}: NaN expected`);
-        else assert.ok(Object.is(got, expected), `${dtype} 0x${i.toString(16)}: ${got} ≠ ${expected} (portable ${portable})`);
+        else
+          assert.ok(
+            Object.is(got, expected),
+            `${dtype} 0x${i.toString(16)}: ${got} ≠ ${expected} (portable ${portable})`,
+          );
       }
-      assert.deepEqual(Array.from(out.subarray(0, 5)), [0, 0, 0, 0, 0], "elements before the target offset were written");
+      assert.deepEqual(
+        Array.from(out.subarray(0, 5)),
+        [0, 0, 0, 0, 0],
+        "elements before the target offset were written",
+      );
     }
   });
 }
@@ -71,7 +83,13 @@ const SHAPES: Array<[number, number, number]> = [
   [17, 700, 3100], // many rows: n·k = 2.17 M > 2^21
 ];
 
-function checkGemmHalf(rng: Rng, dtype: HalfDtype, [m, n, k]: [number, number, number], transA: boolean, transB: boolean) {
+function checkGemmHalf(
+  rng: Rng,
+  dtype: HalfDtype,
+  [m, n, k]: [number, number, number],
+  transA: boolean,
+  transB: boolean,
+) {
   const padA = 1 + rng.int(3);
   const padB = rng.int(3);
   const padC = rng.int(3);
@@ -95,7 +113,8 @@ function checkGemmHalf(rng: Rng, dtype: HalfDtype, [m, n, k]: [number, number, n
     for (let p = 0; p < k; p++) rowsA[i * k + p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
   const colsB = new Float64Array(n * k);
   for (let j = 0; j < n; j++)
-    for (let p = 0; p < k; p++) colsB[j * k + p] = valueOf(dtype, transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+    for (let p = 0; p < k; p++)
+      colsB[j * k + p] = valueOf(dtype, transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
   native.gemmHalf(dtype, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   const label = `${dtype} m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`;
   for (let i = 0; i < m; i++)
@@ -118,7 +137,8 @@ function checkGemmHalf(rng: Rng, dtype: HalfDtype, [m, n, k]: [number, number, n
     const row = Math.floor((index - cOff) / ldc);
     const col = (index - cOff) % ldc;
     const inside = index >= cOff && row < m && col < n;
-    if (!inside) assert.equal(c[index], before[index], `${label}: C[${index}] outside the window was written`);
+    if (!inside)
+      assert.equal(c[index], before[index], `${label}: C[${index}] outside the window was written`);
   }
 }
 
@@ -150,11 +170,49 @@ test("gemmHalf rejects a wrong dtype, a Float32Array B and a B too short for its
   const a = new Float32Array(4);
   const c = new Float32Array(4);
   assert.throws(
-    () => native.gemmHalf("F8" as HalfDtype, false, false, 2, 2, 2, 1, a, 0, 2, new Uint16Array(4), 0, 2, 0, c, 0, 2),
+    () =>
+      native.gemmHalf(
+        "F8" as HalfDtype,
+        false,
+        false,
+        2,
+        2,
+        2,
+        1,
+        a,
+        0,
+        2,
+        new Uint16Array(4),
+        0,
+        2,
+        0,
+        c,
+        0,
+        2,
+      ),
     /gemmHalf: argument 'dtype' must be "F16" or "BF16"/,
   );
   assert.throws(
-    () => native.gemmHalf("BF16", false, false, 2, 2, 2, 1, a, 0, 2, a as unknown as Uint16Array, 0, 2, 0, c, 0, 2),
+    () =>
+      native.gemmHalf(
+        "BF16",
+        false,
+        false,
+        2,
+        2,
+        2,
+        1,
+        a,
+        0,
+        2,
+        a as unknown as Uint16Array,
+        0,
+        2,
+        0,
+        c,
+        0,
+        2,
+      ),
     /gemmHalf: argument 'b' must be a Uint16Array/,
   );
   assert.throws(

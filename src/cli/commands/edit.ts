@@ -7,13 +7,17 @@ import { EDIT_METHODS, type EditMethod } from "../../editing/hparams/types.js";
 import { readRequestsFile } from "../../editing/requests/index.js";
 import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
 import { progressBar } from "../progress.js";
+import type { RoundingLoss } from "../../editing/editor/rounding.js";
 
 const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--hparams FILE]
                    --requests FILE --stats DIR [--corpus FILE ...] [--samples N] --out DIR
-                   [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--json]
+                   [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--copy-unchanged] [--json]
 
   --stats DIR      statistics folder (\`locedit stats --out DIR\`); with --corpus, missing layers are computed into it
   --batch-size N   edit the requests in consecutive batches of N on the same model (default: one batch)
+  --dtype D        dtype of the saved weights (default: the checkpoint's own; the edited matrices are held in
+                   float32 while editing, and a warning gives what rounding to F16/BF16 loses of the edit)
+  --copy-unchanged copy the checkpoint files that hold no edited tensor (default: hard-link them when possible)
   --hparams FILE   hyperparameters (default: the model's hparams/<method>[-blue].json, a shipped file for
                    gpt2-xl / gpt-j-6b / llama3-8b, or defaults derived from the architecture, printed)
   --json           print edit-log.json to stdout`;
@@ -40,6 +44,7 @@ export async function editCommand(argv: string[]): Promise<void> {
       "batch-size": { type: "string" },
       seed: { type: "string" },
       dtype: { type: "string" },
+      "copy-unchanged": { type: "boolean" },
       json: { type: "boolean" },
     },
     USAGE,
@@ -54,8 +59,8 @@ export async function editCommand(argv: string[]): Promise<void> {
   const requestsFile = requireString(values, "requests", USAGE);
   const statsDir = requireString(values, "stats", USAGE);
   const outDir = requireString(values, "out", USAGE);
-  const dtype = (values.dtype as string | undefined) ?? "F32";
-  if (!["F32", "F16", "BF16"].includes(dtype))
+  const dtype = values.dtype as string | undefined;
+  if (dtype !== undefined && !["F32", "F16", "BF16"].includes(dtype))
     throw new UsageError(`--dtype must be F32, F16 or BF16, got '${dtype}'`);
   if (existsSync(outDir)) throw new UsageError(`--out ${outDir} already exists; choose a new folder`);
   const requests = readRequestsFile(requestsFile);
@@ -83,7 +88,11 @@ export async function editCommand(argv: string[]): Promise<void> {
       );
     if (!values.json) console.error(summaryLine(log));
   }
-  editor.save(outDir, { dtype: dtype as "F32" | "F16" | "BF16" });
+  const saved = editor.save(outDir, {
+    dtype: dtype as "F32" | "F16" | "BF16" | undefined,
+    unchangedFiles: values["copy-unchanged"] ? "copy" : "hardlink",
+  });
+  if (saved.rounding) console.error(describeRounding(saved.rounding));
   const log = editor.editLog();
   if (values.json) console.log(JSON.stringify(log, null, 2));
   else
@@ -91,6 +100,22 @@ export async function editCommand(argv: string[]): Promise<void> {
       `wrote ${outDir} (${method}${editor.hparams.blue && method !== "rome" ? "+BLUE" : ""}, ${log.requests} requests ` +
         `in ${log.batches.length} batch(es), ${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
+}
+
+/** One line (a warning when rounding undoes part of the edit) with the numbers of rounding.ts. */
+export function describeRounding(r: RoundingLoss): string {
+  const dtypes = [...new Set(r.weights.map((w) => w.dtype))].join("/");
+  const worst = r.weights.reduce((a, b) => (b.lost_fraction > a.lost_fraction ? b : a));
+  const pct = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(1)}%`);
+  const { float32, rounded } = r.target_probability;
+  const efficacyDrop = (r.efficacy.rounded ?? 0) < (r.efficacy.float32 ?? 0);
+  const warn = r.worst >= 0.01 || efficacyDrop || rounded < 0.99 * float32;
+  return (
+    `${warn ? "warning: " : ""}saving the edited weights as ${dtypes} rounds away ${(100 * r.worst).toFixed(2)}% of ‖ΔW‖ ` +
+    `(worst: ${worst.weight}); efficacy ${pct(r.efficacy.float32)} → ${pct(r.efficacy.rounded)}, ` +
+    `mean P(target_new) ${float32.toFixed(4)} → ${rounded.toFixed(4)}` +
+    (warn ? "; --dtype F32 keeps the edit exactly" : "")
+  );
 }
 
 function describeDerived(editor: Editor): string {

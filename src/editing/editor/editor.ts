@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { loadModel } from "../../models/load.js";
-import { saveModel, type SaveOptions } from "../../models/save.js";
+import { savedDtype, saveModel, type SaveOptions, type SaveReport } from "../../models/save.js";
 import { loadTokenizer } from "../../tokenizers/load-tokenizer.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
@@ -26,6 +26,7 @@ import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
 import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
+import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
 export type EditRequestInput = EditRequest | Record<string, unknown>;
@@ -57,9 +58,18 @@ export interface EditorOptions {
   onProgress?: (event: EditProgress) => void;
 }
 
+/** What `Editor.save` did: how the files were written, and what rounding to a 16-bit dtype kept of the edit. */
+export interface EditorSaveResult {
+  files: SaveReport;
+  /** null when every edited weight was written in float32 */
+  rounding: RoundingLoss | null;
+}
+
 export class Editor {
   readonly snapshot: WeightSnapshot;
   readonly history: EditLog[] = [];
+  /** every request applied since the model was loaded or restored */
+  private readonly applied: EditRequest[] = [];
   private readonly statistics: LayerStatistics | null;
   private templates: string[][] | null;
   /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
@@ -193,6 +203,7 @@ export class Editor {
       },
     };
     this.history.push(log);
+    this.applied.push(...requests);
     return log;
   }
 
@@ -201,20 +212,32 @@ export class Editor {
     this.snapshot.restore();
     this.alphaEdit?.reset();
     this.history.length = 0;
+    this.applied.length = 0;
   }
 
-  /** Writes the edited model as a Hugging Face folder (atomically) with edit-log.json beside it. */
-  save(outDir: string, options: Pick<SaveOptions, "dtype" | "maxShardBytes"> = {}): void {
+  /**
+   * Writes the edited model as a Hugging Face folder (atomically) with edit-log.json beside it, in
+   * `dtype` (default: the checkpoint's own). When an edited weight is written in F16/BF16, first
+   * measures what rounding keeps of the edit (rounding.ts) and records it in the log's `saved`.
+   */
+  save(
+    outDir: string,
+    options: Pick<SaveOptions, "dtype" | "maxShardBytes" | "unchangedFiles"> = {},
+  ): EditorSaveResult {
     const hfConfig = JSON.parse(readFileSync(join(this.modelDir, "config.json"), "utf8")) as Record<
       string,
       unknown
     >;
-    saveModel(this.model, outDir, {
+    const dtypeOf = (name: string) => savedDtype(this.model, name, options.dtype);
+    const rounding = measureRoundingLoss(this.model, this.tokenizer, this.applied, this.snapshot, dtypeOf);
+    const log = { ...this.editLog(), saved: { dtype: options.dtype ?? "checkpoint", rounding } };
+    const files = saveModel(this.model, outDir, {
       ...options,
       copyFilesFrom: this.modelDir,
       hfConfig,
-      extraFiles: { "edit-log.json": JSON.stringify(this.editLog(), null, 2) + "\n" },
+      extraFiles: { "edit-log.json": JSON.stringify(log, null, 2) + "\n" },
     });
+    return { files, rounding };
   }
 
   /** Everything edited since the last restore: what `save` writes as edit-log.json. */
