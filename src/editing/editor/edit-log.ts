@@ -4,6 +4,7 @@
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
 import type { EditRequest } from "../requests/types.js";
+import type { RoundingLoss } from "./rounding.js";
 
 export interface LayerDeltaRecord {
   layer: number;
@@ -58,6 +59,8 @@ export interface EditLogFile {
   hparams_warnings?: string[];
   requests: number;
   batches: EditLog[];
+  /** the dtype asked for at the last save ("checkpoint": each tensor's own) and what rounding kept of the edit */
+  saved?: { dtype: string; rounding: RoundingLoss | null };
 }
 
 function frobenius(values: Float32Array): number {

@@ -70,6 +70,8 @@ export class Editor {
   readonly history: EditLog[] = [];
   /** every request applied since the model was loaded or restored */
   private readonly applied: EditRequest[] = [];
+  /** how the last save stored the edited weights (edit-log.json's `saved`) */
+  private saved: EditLogFile["saved"];
   private readonly statistics: LayerStatistics | null;
   private templates: string[][] | null;
   /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
@@ -213,6 +215,7 @@ export class Editor {
     this.alphaEdit?.reset();
     this.history.length = 0;
     this.applied.length = 0;
+    this.saved = undefined;
   }
 
   /**
@@ -230,7 +233,8 @@ export class Editor {
     >;
     const dtypeOf = (name: string) => savedDtype(this.model, name, options.dtype);
     const rounding = measureRoundingLoss(this.model, this.tokenizer, this.applied, this.snapshot, dtypeOf);
-    const log = { ...this.editLog(), saved: { dtype: options.dtype ?? "checkpoint", rounding } };
+    this.saved = { dtype: options.dtype ?? "checkpoint", rounding };
+    const log = this.editLog();
     const files = saveModel(this.model, outDir, {
       ...options,
       copyFilesFrom: this.modelDir,
@@ -253,6 +257,7 @@ export class Editor {
       ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
+      ...(this.saved ? { saved: this.saved } : {}),
     };
   }
 
