@@ -166,6 +166,14 @@ export class CausalLM {
     return wide;
   }
 
+  /** Puts `weight` (same length) in place of parameter `name` and of the parameters tied to it. */
+  replaceWeight(name: string, weight: Weight): void {
+    const held = this.weight(name);
+    if (held.length !== weight.length)
+      throw new Error(`replacing '${name}': ${weight.length} values for a parameter of ${held.length}`);
+    for (const [other, value] of this.params) if (value === held) this.params.set(other, weight);
+  }
+
   /** Residual stream entering layer 0: token embedding (+ learned position embedding). (N, C) */
   embed(batch: Batch): Float32Array {
     const C = this.config.hiddenSize;

@@ -5,6 +5,7 @@ import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
 import type { EditRequest } from "../requests/types.js";
 import type { RoundingLoss } from "./rounding.js";
+import { HalfTensor } from "../../models/layers/weight.js";
 
 export interface LayerDeltaRecord {
   layer: number;
@@ -63,9 +64,14 @@ export interface EditLogFile {
   saved?: { dtype: string; rounding: RoundingLoss | null };
 }
 
-function frobenius(values: Float32Array): number {
+function frobenius(values: Float32Array | HalfTensor): number {
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  const chunk = new Float32Array(Math.min(values.length, 65536));
+  for (let start = 0; start < values.length; start += chunk.length) {
+    const count = Math.min(chunk.length, values.length - start);
+    const part = values instanceof HalfTensor ? values.widenInto(chunk, 0, start, count) : values.subarray(start, start + count);
+    for (let i = 0; i < count; i++) s += part[i] * part[i];
+  }
   return Math.sqrt(s);
 }
 

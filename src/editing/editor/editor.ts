@@ -180,7 +180,7 @@ export class Editor {
       prepared,
     );
     const applyStart = performance.now();
-    const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.param(u.weight))]));
+    const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.weight(u.weight))]));
     progress?.({ stage: "apply" });
     applyDeltas(this.model, result.updates, this.snapshot);
     this.alphaEdit?.absorb(result);

@@ -7,6 +7,7 @@
 import type { WritableDtype } from "../../io/dtypes.js";
 import { float32BitsToBfloat16Bits, float32BitsToFloat16Bits, float16BitsToNumber } from "../../io/dtypes.js";
 import type { CausalLM } from "../../models/causal-lm.js";
+import { HalfTensor } from "../../models/layers/weight.js";
 import { scoreContinuation } from "../../runtime/score.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import type { WeightSnapshot } from "../apply-deltas.js";
@@ -62,7 +63,8 @@ export function measureRoundingLoss(
   const roundedValues = new Map<string, Float32Array>();
   for (const name of rounded) {
     const current = model.param(name);
-    const original = snapshot.original(name)!;
+    const kept = snapshot.original(name)!;
+    const original = kept instanceof HalfTensor ? kept.toFloat32() : kept;
     const narrow = roundedTo(current, dtypeOf(name));
     let delta = 0;
     let lost = 0;
