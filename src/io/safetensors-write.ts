@@ -29,7 +29,12 @@ export type TensorData = Float32Array | Float64Array | HalfBits;
 export interface TensorToWrite {
   dtype: WritableDtype | "F64";
   shape: number[];
-  data: TensorData | (() => TensorData);
+  data: TensorData | (() => TensorData) | TensorChunks;
+}
+
+/** Values produced piece by piece while the tensor is written (e.g. random checkpoints of any size). */
+export interface TensorChunks {
+  chunks: () => Iterable<TensorData>;
 }
 
 export type TensorsToWrite = Record<string, TensorToWrite>;
@@ -70,7 +75,7 @@ function validateTensor(name: string, tensor: TensorToWrite, path: string): void
   if (!Array.isArray(tensor.shape) || tensor.shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
     throw new Error(`${where}: shape ${JSON.stringify(tensor.shape)} must be non-negative integers`);
   }
-  if (typeof tensor.data !== "function") validateData(tensor, tensor.data, where);
+  if (typeof tensor.data !== "function" && !("chunks" in tensor.data)) validateData(tensor, tensor.data, where);
 }
 
 /** The values fit the shape, and the dtype can be written from them. */
@@ -124,9 +129,24 @@ function encodeHeader(
 }
 
 function writeTensorData(fd: number, tensor: TensorToWrite, name: string, path: string): void {
+  const where = `${path}: tensor '${name}'`;
+  if ("chunks" in tensor.data) {
+    const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
+    let written = 0;
+    for (const chunk of tensor.data.chunks()) {
+      written += chunk instanceof Float32Array || chunk instanceof Float64Array ? chunk.length : chunk.bits.length;
+      if (written > expected) throw new Error(`${where}: chunks hold more than the shape's ${expected} elements`);
+      writeValues(fd, chunk, tensor.dtype);
+    }
+    if (written !== expected) throw new Error(`${where}: chunks hold ${written} elements, the shape ${expected}`);
+    return;
+  }
   const data = typeof tensor.data === "function" ? tensor.data() : tensor.data;
-  if (typeof tensor.data === "function") validateData(tensor, data, `${path}: tensor '${name}'`);
-  const { dtype } = tensor;
+  if (typeof tensor.data === "function") validateData(tensor, data, where);
+  writeValues(fd, data, tensor.dtype);
+}
+
+function writeValues(fd: number, data: TensorData, dtype: WritableDtype | "F64"): void {
   if (
     (data instanceof Float32Array && dtype === "F32") ||
     (data instanceof Float64Array && dtype === "F64")
