@@ -166,6 +166,13 @@ export class CausalLM {
     return wide;
   }
 
+  /** Bytes the parameters take in memory (tied ones counted once). */
+  parameterBytes(): number {
+    let bytes = 0;
+    for (const w of new Set(this.params.values())) bytes += w instanceof HalfTensor ? w.bits.byteLength : w.byteLength;
+    return bytes;
+  }
+
   /** Puts `weight` (same length) in place of parameter `name` and of the parameters tied to it. */
   replaceWeight(name: string, weight: Weight): void {
     const held = this.weight(name);
