@@ -5,15 +5,17 @@ import { existsSync } from "node:fs";
 import { Editor, type EditProgress } from "../../editing/editor/editor.js";
 import { EDIT_METHODS, type EditMethod } from "../../editing/hparams/types.js";
 import { readRequestsFile } from "../../editing/requests/index.js";
-import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
 import { progressBar } from "../progress.js";
 import type { RoundingLoss } from "../../editing/editor/rounding.js";
 
 const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--hparams FILE]
-                   --requests FILE --stats DIR [--corpus FILE ...] [--samples N] --out DIR
+                   --requests FILE --stats DIR [--corpus FILE ...] [--samples N] [--stats-memory GB] --out DIR
                    [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--copy-unchanged] [--json]
 
   --stats DIR      statistics folder (\`locedit stats --out DIR\`); with --corpus, missing layers are computed into it
+  --stats-memory GB  memory the statistics accumulators may take at once (default: a quarter of the weights'
+                   memory, within what is available); layers that do not fit together take more passes
   --batch-size N   edit the requests in consecutive batches of N on the same model (default: one batch)
   --dtype D        dtype of the saved weights (default: the checkpoint's own; the edited matrices are held in
                    float32 while editing, and a warning gives what rounding to F16/BF16 loses of the edit)
@@ -23,7 +25,8 @@ const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedi
   --json           print edit-log.json to stdout`;
 
 function describeProgress(bar: ReturnType<typeof progressBar>, e: EditProgress): void {
-  if (e.stage === "z") bar.update(e.step ?? 0, e.total ?? 0, `compute_z at layer ${e.layer}`);
+  if (e.stage === "memory") console.error(e.detail);
+  else if (e.stage === "z") bar.update(e.step ?? 0, e.total ?? 0, `compute_z at layer ${e.layer}`);
   else if (e.stage === "statistics") bar.update(e.step ?? 0, e.total ?? 0, "statistics");
   else if (e.stage === "layer") bar.update(e.step ?? 0, e.total ?? 0, `update layer ${e.layer}`);
 }
@@ -40,6 +43,7 @@ export async function editCommand(argv: string[]): Promise<void> {
       stats: { type: "string" },
       corpus: { type: "string", multiple: true },
       samples: { type: "string" },
+      "stats-memory": { type: "string" },
       out: { type: "string" },
       "batch-size": { type: "string" },
       seed: { type: "string" },
@@ -75,6 +79,7 @@ export async function editCommand(argv: string[]): Promise<void> {
     stats: {
       dir: statsDir,
       ...(corpus.length > 0 ? { corpus, samples: optionalInt(values, "samples", 10000, 1) } : {}),
+      ...(values["stats-memory"] !== undefined ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) } : {}),
     },
     seed: optionalInt(values, "seed", 0),
     onProgress: (e) => describeProgress(bar, e),

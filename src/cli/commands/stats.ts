@@ -8,17 +8,20 @@ import { DEFAULT_BATCH_TOKENS } from "../../stats/options.js";
 import { meanSquaredNorm } from "../../stats/second-moment.js";
 import { statsPath } from "../../stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../stats/types.js";
-import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
+import { describeStatsPlan } from "../../stats/memory-plan.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
-                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] [--stats-memory GB] --out DIR [--json]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
 
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
 samples are used. Statistics are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C)
-keeps its partial sums and the same command resumes it. merge writes the sum of the shards' sums
+keeps its partial sums and the same command resumes it. --stats-memory bounds the memory the
+accumulators (d_ff² float64 per layer) take at once (default: a quarter of the weights' memory,
+within what is available); layers that do not fit together take more passes. merge writes the sum of the shards' sums
 and counts under DIR, with corpus "merged:<sha256 of the shards' corpus fingerprints>".`;
 
 export async function statsCommand(argv: string[]): Promise<void> {
@@ -33,6 +36,7 @@ export async function statsCommand(argv: string[]): Promise<void> {
       "max-len": { type: "string" },
       dtype: { type: "string" },
       "batch-tokens": { type: "string" },
+      "stats-memory": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -73,10 +77,17 @@ export async function statsCommand(argv: string[]): Promise<void> {
       cacheDir,
       modelDir,
       signal: controller.signal,
+      ...(values["stats-memory"] !== undefined
+        ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) }
+        : {}),
+      onPlan: (plan) => {
+        if (!values.json) console.error(describeStatsPlan(plan));
+      },
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
         tokens = p.tokens;
-        bar.update(p.done, p.total, `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
+        const pass = p.passes ? `pass ${p.pass}/${p.passes}, ` : "";
+        bar.update(p.done, p.total, `${pass}${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
       },
     });
   } catch (error) {

@@ -27,6 +27,8 @@ import type { EditRequest } from "../requests/types.js";
 import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
+import { describeMemoryEstimate, estimateEditMemory } from "./memory-estimate.js";
+import { describeStatsPlan, type StatsMemoryPlan } from "../../stats/memory-plan.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
 export type EditRequestInput = EditRequest | Record<string, unknown>;
@@ -34,7 +36,8 @@ export type EditRequestInput = EditRequest | Record<string, unknown>;
 export const LOCEDIT_VERSION = "0.1.0";
 
 export interface EditProgress {
-  stage: "statistics" | "templates" | "z" | "layer" | "apply";
+  /** "memory": before the first batch computes anything, `detail` says what the edit will need */
+  stage: "statistics" | "templates" | "z" | "layer" | "apply" | "memory";
   layer?: number;
   step?: number;
   total?: number;
@@ -150,10 +153,20 @@ export class Editor {
     checkBatch(requests, source);
     const layers = this.updatedLayers;
     const progress = this.options.onProgress;
+    let estimated = this.history.length > 0;
+    const estimate = (plan: StatsMemoryPlan | null) => {
+      if (estimated) return;
+      estimated = true;
+      const detail = [plan ? describeStatsPlan(plan) : null, describeMemoryEstimate(this.model, estimateEditMemory(this.model, layers, plan))];
+      progress?.({ stage: "memory", detail: detail.filter((d) => d !== null).join("\n") });
+    };
     if (this.statistics)
-      await this.statistics.ensure(layers, (p) =>
-        progress?.({ stage: "statistics", step: p.done, total: p.total, layer: p.layer }),
+      await this.statistics.ensure(
+        layers,
+        (p) => progress?.({ stage: "statistics", step: p.done, total: p.total, layer: p.layer }),
+        estimate,
       );
+    estimate(null);
     const statsSeconds = (performance.now() - started) / 1000;
     const templates = this.contextTemplates();
     const prepared = prepareRequests(this.tokenizer, requests, templates, this.hparams.fact_token);
