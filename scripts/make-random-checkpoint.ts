@@ -103,7 +103,12 @@ export type ShapeName = keyof typeof SHAPES;
 const CHUNK = 1 << 20;
 
 /** `count` values uniform in [−a, a) with std `std`, as `dtype`, a chunk at a time (xorshift32). */
-function* randomChunks(count: number, dtype: WritableDtype, std: number, seed: number): Generator<TensorData> {
+function* randomChunks(
+  count: number,
+  dtype: WritableDtype,
+  std: number,
+  seed: number,
+): Generator<TensorData> {
   let state = seed >>> 0 || 1;
   const half = std * Math.sqrt(3);
   const values = new Float32Array(Math.min(CHUNK, count));
@@ -130,7 +135,8 @@ function* randomChunks(count: number, dtype: WritableDtype, std: number, seed: n
 /** Constant chunks (norm weights 1, biases 0) in `dtype`. */
 function* constantChunks(count: number, dtype: WritableDtype, value: number): Generator<TensorData> {
   const values = new Float32Array(Math.min(CHUNK, count)).fill(value);
-  for (let done = 0; done < count; done += values.length) yield values.subarray(0, Math.min(values.length, count - done));
+  for (let done = 0; done < count; done += values.length)
+    yield values.subarray(0, Math.min(values.length, count - done));
   void dtype;
 }
 
@@ -141,7 +147,8 @@ function tokenizerWithVocab(name: string, vocabSize: number): string {
     added_tokens: { id: number }[];
   };
   const used = Math.max(...Object.values(json.model.vocab), ...json.added_tokens.map((t) => t.id)) + 1;
-  if (used > vocabSize) throw new Error(`${name} tokenizer has ${used} ids, more than the vocabulary's ${vocabSize}`);
+  if (used > vocabSize)
+    throw new Error(`${name} tokenizer has ${used} ids, more than the vocabulary's ${vocabSize}`);
   for (let id = used; id < vocabSize; id++) json.model.vocab[`<|extra_${id - used}|>`] = id;
   return JSON.stringify(json);
 }
@@ -155,11 +162,16 @@ export interface RandomCheckpointOptions {
 }
 
 /** Writes the random checkpoint of `shape` into `out` (atomically); returns the bytes of tensor data. */
-export function writeRandomCheckpoint(shape: ShapeName, out: string, options: RandomCheckpointOptions = {}): number {
+export function writeRandomCheckpoint(
+  shape: ShapeName,
+  out: string,
+  options: RandomCheckpointOptions = {},
+): number {
   const recipe = SHAPES[shape];
   const dtype = options.dtype ?? recipe.dtype;
   const hf: Record<string, unknown> = { ...recipe.config };
-  if (options.layers !== undefined) hf[hf.n_layer !== undefined ? "n_layer" : "num_hidden_layers"] = options.layers;
+  if (options.layers !== undefined)
+    hf[hf.n_layer !== undefined ? "n_layer" : "num_hidden_layers"] = options.layers;
   hf.torch_dtype = { F32: "float32", F16: "float16", BF16: "bfloat16" }[dtype];
   const config = parseModelConfig(hf, shape);
   const tensors: TensorsToWrite = {};
@@ -174,14 +186,17 @@ export function writeRandomCheckpoint(shape: ShapeName, out: string, options: Ra
       shape: storedShape(spec),
       data: {
         chunks: () =>
-          kind === "random" ? randomChunks(count, dtype, 0.02, seed) : constantChunks(count, dtype, kind === "ones" ? 1 : 0),
+          kind === "random"
+            ? randomChunks(count, dtype, 0.02, seed)
+            : constantChunks(count, dtype, kind === "ones" ? 1 : 0),
       },
     };
     bytes += count * (dtype === "F32" ? 4 : 2);
   });
   publishDirectoryAtomicSync(out, (staging) => {
     writeCheckpoint(staging, tensors, {
-      maxShardBytes: options.maxShardBytes ?? (Number.isFinite(recipe.maxShardBytes) ? recipe.maxShardBytes : bytes + 1),
+      maxShardBytes:
+        options.maxShardBytes ?? (Number.isFinite(recipe.maxShardBytes) ? recipe.maxShardBytes : bytes + 1),
       metadata: { format: "pt" },
     });
     writeFileAtomic(join(staging, "config.json"), `${JSON.stringify(hf, null, 2)}\n`);
@@ -203,7 +218,9 @@ function main(): void {
   });
   const shape = values.shape as ShapeName;
   if (!(shape in SHAPES) || !values.out) {
-    console.error(`usage: make-random-checkpoint --shape ${Object.keys(SHAPES).join("|")} --out DIR [--dtype F32|F16|BF16] [--layers N] [--max-shard-bytes N] [--seed S]`);
+    console.error(
+      `usage: make-random-checkpoint --shape ${Object.keys(SHAPES).join("|")} --out DIR [--dtype F32|F16|BF16] [--layers N] [--max-shard-bytes N] [--seed S]`,
+    );
     process.exit(2);
   }
   if (existsSync(values.out)) throw new Error(`--out ${values.out} already exists`);
@@ -214,7 +231,9 @@ function main(): void {
     maxShardBytes: values["max-shard-bytes"] === undefined ? undefined : Number(values["max-shard-bytes"]),
     seed: values.seed === undefined ? undefined : Number(values.seed),
   });
-  console.log(`wrote ${values.out}: ${(bytes / 1e9).toFixed(2)} GB of ${shape} tensors in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `wrote ${values.out}: ${(bytes / 1e9).toFixed(2)} GB of ${shape} tensors in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) main();

@@ -75,7 +75,8 @@ function validateTensor(name: string, tensor: TensorToWrite, path: string): void
   if (!Array.isArray(tensor.shape) || tensor.shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
     throw new Error(`${where}: shape ${JSON.stringify(tensor.shape)} must be non-negative integers`);
   }
-  if (typeof tensor.data !== "function" && !("chunks" in tensor.data)) validateData(tensor, tensor.data, where);
+  if (typeof tensor.data !== "function" && !("chunks" in tensor.data))
+    validateData(tensor, tensor.data, where);
 }
 
 /** The values fit the shape, and the dtype can be written from them. */
@@ -134,11 +135,14 @@ function writeTensorData(fd: number, tensor: TensorToWrite, name: string, path: 
     const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
     let written = 0;
     for (const chunk of tensor.data.chunks()) {
-      written += chunk instanceof Float32Array || chunk instanceof Float64Array ? chunk.length : chunk.bits.length;
-      if (written > expected) throw new Error(`${where}: chunks hold more than the shape's ${expected} elements`);
+      written +=
+        chunk instanceof Float32Array || chunk instanceof Float64Array ? chunk.length : chunk.bits.length;
+      if (written > expected)
+        throw new Error(`${where}: chunks hold more than the shape's ${expected} elements`);
       writeValues(fd, chunk, tensor.dtype);
     }
-    if (written !== expected) throw new Error(`${where}: chunks hold ${written} elements, the shape ${expected}`);
+    if (written !== expected)
+      throw new Error(`${where}: chunks hold ${written} elements, the shape ${expected}`);
     return;
   }
   const data = typeof tensor.data === "function" ? tensor.data() : tensor.data;

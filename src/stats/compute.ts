@@ -85,9 +85,12 @@ export async function ensureStats(
     options.onPlan?.(plan);
     for (const [index, layers] of plan.passes.entries()) {
       // accumulators are allocated for this pass only, and dropped once written
-      const jobs = missing.filter((key) => layers.includes(key.layer)).map((key) => newJob(resolved.cacheDir, key, dim));
+      const jobs = missing
+        .filter((key) => layers.includes(key.layer))
+        .map((key) => newJob(resolved.cacheDir, key, dim));
       const pass = plan.passes.length > 1 ? { pass: index + 1, passes: plan.passes.length } : {};
-      for (const ref of await computeJobs(model, tokenizer, resolved, jobs, options, pass)) result.set(ref.layer, ref);
+      for (const ref of await computeJobs(model, tokenizer, resolved, jobs, options, pass))
+        result.set(ref.layer, ref);
     }
   }
   return new Map([...result].sort(([a], [b]) => a - b));
@@ -207,7 +210,13 @@ function finishJob(job: LayerJob, plan: BatchPlan): StatsRef {
     );
   const sum = job.acc.sum;
   if (job.key.dtype === "float32") for (let i = 0; i < sum.length; i++) sum[i] = Math.fround(sum[i]);
-  const stats: LayerStats = { layer: job.key.layer, dim: job.acc.dim, count: job.acc.count, sum, key: job.key };
+  const stats: LayerStats = {
+    layer: job.key.layer,
+    dim: job.acc.dim,
+    count: job.acc.count,
+    sum,
+    key: job.key,
+  };
   writeStatsFile(job.path, stats);
   rmSync(job.partialPath, { force: true });
   return { layer: stats.layer, dim: stats.dim, count: stats.count, key: stats.key, path: job.path };

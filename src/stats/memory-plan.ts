@@ -57,7 +57,10 @@ export function planStatsMemory(
  * The default budget: a quarter of the memory the model's weights take, and never more than the
  * memory available now less 2 GiB (for the forward passes and what follows).
  */
-export function defaultStatsBudget(weightBytes: number, available = freemem()): { bytes: number; reason: string } {
+export function defaultStatsBudget(
+  weightBytes: number,
+  available = freemem(),
+): { bytes: number; reason: string } {
   const quarter = weightBytes / 4;
   const room = Math.max(0, available - 2 * GiB);
   const bytes = Math.min(quarter, room);

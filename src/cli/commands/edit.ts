@@ -79,7 +79,9 @@ export async function editCommand(argv: string[]): Promise<void> {
     stats: {
       dir: statsDir,
       ...(corpus.length > 0 ? { corpus, samples: optionalInt(values, "samples", 10000, 1) } : {}),
-      ...(values["stats-memory"] !== undefined ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) } : {}),
+      ...(values["stats-memory"] !== undefined
+        ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) }
+        : {}),
     },
     seed: optionalInt(values, "seed", 0),
     onProgress: (e) => describeProgress(bar, e),

@@ -69,7 +69,10 @@ function frobenius(values: Float32Array | HalfTensor): number {
   const chunk = new Float32Array(Math.min(values.length, 65536));
   for (let start = 0; start < values.length; start += chunk.length) {
     const count = Math.min(chunk.length, values.length - start);
-    const part = values instanceof HalfTensor ? values.widenInto(chunk, 0, start, count) : values.subarray(start, start + count);
+    const part =
+      values instanceof HalfTensor
+        ? values.widenInto(chunk, 0, start, count)
+        : values.subarray(start, start + count);
     for (let i = 0; i < count; i++) s += part[i] * part[i];
   }
   return Math.sqrt(s);

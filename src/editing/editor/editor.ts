@@ -157,7 +157,10 @@ export class Editor {
     const estimate = (plan: StatsMemoryPlan | null) => {
       if (estimated) return;
       estimated = true;
-      const detail = [plan ? describeStatsPlan(plan) : null, describeMemoryEstimate(this.model, estimateEditMemory(this.model, layers, plan))];
+      const detail = [
+        plan ? describeStatsPlan(plan) : null,
+        describeMemoryEstimate(this.model, estimateEditMemory(this.model, layers, plan)),
+      ];
       progress?.({ stage: "memory", detail: detail.filter((d) => d !== null).join("\n") });
     };
     if (this.statistics)

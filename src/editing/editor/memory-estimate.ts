@@ -26,7 +26,8 @@ export function estimateEditMemory(
 ): MemoryEstimate {
   const weights = model.parameterBytes();
   let editedFloat32 = 0;
-  for (const layer of updatedLayers) editedFloat32 += model.weight(editSurface(model, layer).mlpOut.weight).length * 4;
+  for (const layer of updatedLayers)
+    editedFloat32 += model.weight(editSurface(model, layer).mlpOut.weight).length * 4;
   const F = model.config.intermediateSize;
   const C = model.config.hiddenSize;
   const solve = 2 * F * F * 8 + C * F * 4;

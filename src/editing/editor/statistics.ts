@@ -7,7 +7,13 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import { ensureStats, modelFingerprint, readStatsFile, readStatsRef, secondMoment } from "../../stats/index.js";
+import {
+  ensureStats,
+  modelFingerprint,
+  readStatsFile,
+  readStatsRef,
+  secondMoment,
+} from "../../stats/index.js";
 import type { StatsMemoryPlan } from "../../stats/memory-plan.js";
 import type { StatsProgress, StatsRef } from "../../stats/types.js";
 import { shortFingerprint } from "../../stats/stats-file.js";
