@@ -7,7 +7,7 @@
 //   GPT-J-6B F16:  `locedit generate` and one MEMIT+BLUE edit, likewise.
 // The edits are shortened to what still runs every step of the path: the shipped hyperparameters
 // with 2 compute_z steps and 5 sampled context templates of 5 tokens, statistics over a few hundred tokens of
-// a small corpus (C0 is then singular; the solve adds its ridge, bench/results/README.md).
+// a small corpus (C0 is then singular; the solve adds its ridge: bench/results/README.md).
 //   node dist/scripts/measure-peak-memory.js --shape llama3-8b --dir /work/bigmodels
 //        [--keep] [--only generate|edit] [--min-available GB] [--results FILE] [--layers N]
 // The checkpoint is written to DIR/<shape> when absent and deleted afterwards unless --keep;
