@@ -28,7 +28,7 @@ export interface SaveOptions {
   copyFilesFrom?: string;
   /** the original config.json object, kept as is (with locedit's fields checked) when given */
   hfConfig?: Record<string, unknown>;
-  /** largest shard when the tensors are written anew (reused checkpoint files keep their layout) */
+  /** largest shard: given, the tensors are written anew in that layout (no checkpoint file reused) */
   maxShardBytes?: number;
   /** extra files to write into the folder: name → contents */
   extraFiles?: Record<string, string>;
@@ -50,7 +50,8 @@ export interface SaveReport {
 export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {}): SaveReport {
   let report: SaveReport = { layout: "written", files: [], changed: [] };
   publishDirectoryAtomicSync(dir, (staging) => {
-    const origin = options.reuseCheckpointFiles === false ? null : reusableOrigin(model, options.dtype);
+    const reuse = options.reuseCheckpointFiles !== false && options.maxShardBytes === undefined;
+    const origin = reuse ? reusableOrigin(model, options.dtype) : null;
     if (origin) report = writeReusingOrigin(model, origin, staging, options.unchangedFiles);
     else writeTensors(model, staging, options);
     const hfConfig = options.hfConfig ?? toHfConfig(model.config);

@@ -2,7 +2,8 @@
 // give back exactly the values rounded to the dtype; saving a 16-bit model keeps it 16-bit by
 // default; an edited sharded checkpoint is saved by rewriting only the shard that holds the
 // changed tensor (the others hard-linked — same inode — or copied byte for byte), with the index
-// unchanged and valid, and the patched shard differing from the original only inside that tensor.
+// unchanged and valid, and the patched shard differing from the original only inside that tensor;
+// an explicit maxShardBytes writes a new layout instead of reusing the checkpoint's files.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,6 +43,21 @@ describe("saveModel dtypes", () => {
     assert.deepEqual(report.files, [{ name: "model.safetensors", how: "linked", tensors: [] }]);
     assert.equal(statSync(join(out, "model.safetensors")).ino, statSync(join(dir, "model.safetensors")).ino);
     assert.ok(loadModel(out).weight("model.layers.0.mlp.down_proj.weight") instanceof HalfTensor);
+  });
+});
+
+describe("saveModel with maxShardBytes", () => {
+  it("writes the tensors anew in shards of that size instead of reusing the checkpoint's file", () => {
+    const model = loadModel(fixtureDir("gpt2-tiny")); // F32, one model.safetensors
+    const out = join(tmp, "gpt2-resharded");
+    const report = saveModel(model, out, { maxShardBytes: 70_000 });
+    assert.equal(report.layout, "written");
+    const files = readdirSync(out).filter((f) => f.startsWith("model"));
+    assert.ok(files.includes("model.safetensors.index.json"), files.join(", "));
+    assert.ok(files.filter((f) => f.endsWith(".safetensors")).length > 1, files.join(", "));
+    const again = loadModel(out);
+    for (const spec of model.specs)
+      assert.deepEqual(again.param(spec.name), model.param(spec.name), spec.name);
   });
 });
 
