@@ -23,6 +23,13 @@ export class WeightSnapshot {
     if (!this.originals.has(name)) this.originals.set(name, this.model.param(name).slice());
   }
 
+  /** The original values of `name`, kept by an earlier `keep`. */
+  original(name: string): Float32Array {
+    const values = this.originals.get(name);
+    if (!values) throw new Error(`no original values of ${name} were kept`);
+    return values;
+  }
+
   /** Names of the weights changed since the snapshot began. */
   get touched(): string[] {
     return [...this.originals.keys()];
@@ -43,13 +50,18 @@ export function applyDeltas(
 ): void {
   for (const u of updates) {
     const w = model.param(u.weight);
-    if (w.length !== u.delta.length)
-      throw new Error(`update of ${u.weight}: ${u.delta.length} values for a weight of ${w.length}`);
-    for (let i = 0; i < u.delta.length; i++)
-      if (!Number.isFinite(u.delta[i])) throw new Error(`update of ${u.weight} holds ${u.delta[i]} at ${i}`);
+    checkUpdate(u, w);
     snapshot?.keep(u.weight);
     for (let i = 0; i < w.length; i++) w[i] += u.delta[i];
   }
+}
+
+/** Throws unless `u` fits weight `w` and holds finite values only. */
+export function checkUpdate(u: WeightUpdate, w: Float32Array): void {
+  if (w.length !== u.delta.length)
+    throw new Error(`update of ${u.weight}: ${u.delta.length} values for a weight of ${w.length}`);
+  for (let i = 0; i < u.delta.length; i++)
+    if (!Number.isFinite(u.delta[i])) throw new Error(`update of ${u.weight} holds ${u.delta[i]} at ${i}`);
 }
 
 /** Applies `updates`, runs `fn`, and puts the weights back exactly whatever `fn` does. */
