@@ -3,7 +3,8 @@
 // layer's update ΔW only the entries with the largest relative change r_ij = |ΔW_ij| / |W_ij + ε|
 // are kept — the top 40 % — and the others set to zero before the update is added to W. The
 // threshold is the k-th smallest r with k = ⌊numel·(100 − 40)/100⌋ (torch.kthvalue, 1-based), and
-// entries with r ≥ threshold are kept. The method's own layer loop still sees the full updates;
+// entries with r ≥ threshold are kept (numel − k + 1 of them: one more than 40 % when no ratios
+// tie, as in the reference). The method's own layer loop still sees the full updates;
 // only what is added to the model is rectified.
 import { wrap, type Tensor32 } from "../../../tensor/index.js";
 
