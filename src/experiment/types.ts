@@ -1,6 +1,7 @@
 // The RUN/ folder of `locedit experiment` (a contract other tools read): config.json, batches.jsonl
 // (one line per finished batch), probes.jsonl (one line per probe evaluation), metrics.json (the
 // final figures), report.html and report.md, and state/ (what a resumed run continues from).
+import type { RequestRecord } from "../editing/editor/edit-log.js";
 import type { EditHparams, EditMethod } from "../editing/hparams/types.js";
 import type { EditVariant } from "../editing/methods/variants/index.js";
 import type { ProbeResult } from "../eval/probes/run-probe.js";
@@ -115,14 +116,7 @@ export interface RunConfig {
 export interface BatchRequestLine {
   case_id: number | string;
   /** per compute_z run (one per boundary layer with BLUE): the loss before and after optimising δ */
-  z: {
-    layer: number;
-    loss_before: number;
-    loss_after: number;
-    nll_before: number;
-    nll_after: number;
-    steps: number;
-  }[];
+  z: RequestRecord["z"];
 }
 
 /** One line of batches.jsonl. */

@@ -154,8 +154,7 @@ describe("locedit experiment --resume", () => {
     assert.equal(metrics.edits, 4);
     assert.deepEqual(metrics.general, {});
     for (const k of ["efficacy", "generalization", "specificity"])
-      assert.equal(typeof metrics.metrics[k], "number", k);
-    assert.ok(metrics.metrics.efficacy > 50, `zsRE efficacy ${metrics.metrics.efficacy}`);
+      assert.ok(metrics.metrics[k] >= 0 && metrics.metrics[k] <= 100, `${k} ${metrics.metrics[k]}`);
     assert.equal(metrics.metrics.n, 4);
     assert.equal(typeof metrics.metrics.wild.efficacy, "number");
     assert.equal(jsonLines(out, "batches.jsonl").length, 2);
