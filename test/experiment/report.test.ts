@@ -53,16 +53,14 @@ function writeRun(dir: string, run: Fake): void {
     requests: [
       {
         case_id: 0,
-        z: layers
-          .slice(run.blue ? 0 : 1)
-          .map((l) => ({
-            layer: l,
-            loss_before: 8,
-            loss_after: 0.1 * index,
-            nll_before: 8,
-            nll_after: 0.1,
-            steps: 30,
-          })),
+        z: layers.slice(run.blue ? 0 : 1).map((l) => ({
+          layer: l,
+          loss_before: 8,
+          loss_after: 0.1 * index,
+          nll_before: 8,
+          nll_after: 0.1,
+          steps: 30,
+        })),
       },
     ],
   }));
