@@ -2,7 +2,7 @@
 // earlier batches (and its second batch differs from plain MEMIT's), rect adds only ~40 % of each
 // update's entries, prune keeps W − W₀ equal to the restrained ΣΔW; a state exported after one batch
 // and imported into a freshly loaded Editor gives the same weights and the same next batch, bit
-// for bit. Variants on AlphaEdit or ROME are refused.
+// for bit (AlphaEdit's cache_c and projectors too). Variants on AlphaEdit or ROME are refused.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -104,6 +104,31 @@ describe("Editor variants and state", () => {
       assert.equal(b.history.length, 2);
       await assert.rejects(async () => b.importState(a.exportState()), /has edited already/);
     }
+  });
+
+  it("AlphaEdit's cache_c and projectors carry over to a fresh Editor, bit for bit", async () => {
+    const alpha = () =>
+      Editor.fromPretrained(MODEL, { method: "alphaedit", blue: true, hparams: FAST, stats });
+    const a = await alpha();
+    await a.edit(RECORDS.slice(0, 3));
+    const state = a.exportState();
+    assert.ok(
+      state.keyGrams.size > 0 && state.projectors.size > 0,
+      "AlphaEdit exported no cache_c or projector",
+    );
+    const b = await alpha();
+    await b.prepare();
+    b.importState(state);
+    await a.edit(RECORDS.slice(3, 6));
+    await b.edit(RECORDS.slice(3, 6));
+    assert.deepEqual(b.model.param(W0), a.model.param(W0));
+    assert.deepEqual(b.model.param(W1), a.model.param(W1));
+    // Without the cache_c the second batch differs: the state is what makes them equal.
+    const c = await alpha();
+    await c.prepare();
+    c.importState({ ...state, keyGrams: new Map() });
+    await c.edit(RECORDS.slice(3, 6));
+    assert.notDeepEqual(c.model.param(W1), a.model.param(W1));
   });
 
   it("refuses variants on AlphaEdit and ROME and unknown variants", async () => {
