@@ -61,7 +61,10 @@ export {
   type MethodContext,
   type WeightUpdate,
 } from "./editing/methods/index.js";
+export * as variants from "./editing/methods/variants/index.js";
+export type { EditorState } from "./editing/editor/editor.js";
 export * as hparams from "./editing/hparams/index.js";
 export * as requests from "./editing/requests/index.js";
 export * as stats from "./stats/index.js";
 export * as evaluation from "./eval/index.js";
+export * as experiment from "./experiment/index.js";

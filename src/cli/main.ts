@@ -5,9 +5,11 @@ import { demoCommand } from "./commands/demo.js";
 import { downloadCommand } from "./commands/download.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
+import { reportCommand } from "./commands/report.js";
 import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
 import { worldCommand } from "./commands/world.js";
@@ -26,6 +28,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
     about: "edit facts with ROME, MEMIT, PMET or AlphaEdit (+BLUE); writes a new model folder",
   },
   eval: { run: evalCommand, about: "CounterFact metrics: efficacy, generalisation, specificity, score" },
+  experiment: {
+    run: experimentCommand,
+    about: "the paper's protocol: sequential batches, probes, every metric, a resumable RUN/ folder",
+  },
+  report: { run: reportCommand, about: "experiment runs side by side: one HTML page (and Markdown tables)" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
   world: {
     run: worldCommand,

@@ -33,6 +33,13 @@ export class WeightSnapshot {
     return this.originals.get(name);
   }
 
+  /** The original values of `name` in float32 (a 16-bit original widened), kept by an earlier `keep`. */
+  originalValues(name: string): Float32Array {
+    const kept = this.originals.get(name);
+    if (!kept) throw new Error(`no original values of ${name} were kept`);
+    return kept instanceof HalfTensor ? kept.toFloat32() : kept;
+  }
+
   /** Names of the weights changed since the snapshot began. */
   get touched(): string[] {
     return [...this.originals.keys()];
@@ -55,15 +62,19 @@ export function applyDeltas(
   snapshot?: WeightSnapshot,
 ): void {
   for (const u of updates) {
-    const length = model.weight(u.weight).length;
-    if (length !== u.delta.length)
-      throw new Error(`update of ${u.weight}: ${u.delta.length} values for a weight of ${length}`);
-    for (let i = 0; i < u.delta.length; i++)
-      if (!Number.isFinite(u.delta[i])) throw new Error(`update of ${u.weight} holds ${u.delta[i]} at ${i}`);
+    checkUpdate(u, model.weight(u.weight));
     snapshot?.keep(u.weight); // before param(), which widens a 16-bit weight to float32
     const w = model.param(u.weight);
     for (let i = 0; i < w.length; i++) w[i] += u.delta[i];
   }
+}
+
+/** Throws unless `u` fits weight `w` and holds finite values only. */
+export function checkUpdate(u: WeightUpdate, w: { readonly length: number }): void {
+  if (w.length !== u.delta.length)
+    throw new Error(`update of ${u.weight}: ${u.delta.length} values for a weight of ${w.length}`);
+  for (let i = 0; i < u.delta.length; i++)
+    if (!Number.isFinite(u.delta[i])) throw new Error(`update of ${u.weight} holds ${u.delta[i]} at ${i}`);
 }
 
 /** Applies `updates`, runs `fn`, and puts the weights back exactly whatever `fn` does. */

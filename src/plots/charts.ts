@@ -13,6 +13,8 @@ export interface AxisField {
   type?: "quantitative" | "ordinal" | "nominal";
   /** log scale (quantitative only) */
   log?: boolean;
+  /** ticks at whole numbers only (counts: batches, edits) */
+  integer?: boolean;
 }
 
 export interface ChartFrame {
@@ -30,7 +32,7 @@ function frame(options: ChartFrame) {
     ...(options.title ? { title: options.title } : {}),
     width: options.width ?? 420,
     height: options.height ?? 240,
-    config: { font: "sans-serif", view: { stroke: "#ddd" } },
+    config: { font: "sans-serif", view: { stroke: "#ddd" }, legend: { labelLimit: 320 } },
   };
 }
 
@@ -42,6 +44,7 @@ function axis(a: AxisField, fallback: "quantitative" | "ordinal") {
     title: a.title ?? a.field,
     ...(a.log && type === "quantitative" ? { scale: { type: "log" } } : {}),
     ...(type === "quantitative" && !a.log ? { scale: { zero: false } } : {}),
+    ...(a.integer ? { axis: { tickMinStep: 1, format: "d" } } : {}),
   };
 }
 

@@ -15,3 +15,4 @@ export {
   type LineChartOptions,
 } from "./charts.js";
 export { escapeHtml, htmlPage, type Page, type PageSection, type PageTable } from "./page.js";
+export { markdownTable } from "./markdown.js";

@@ -4,12 +4,13 @@
 import { existsSync } from "node:fs";
 import { Editor, type EditProgress } from "../../editing/editor/editor.js";
 import { EDIT_METHODS, type EditMethod } from "../../editing/hparams/types.js";
+import { EDIT_VARIANTS, type EditVariant } from "../../editing/methods/variants/index.js";
 import { readRequestsFile } from "../../editing/requests/index.js";
 import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
 import { progressBar } from "../progress.js";
 import type { RoundingLoss } from "../../editing/editor/rounding.js";
 
-const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--hparams FILE]
+const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--variant seq|rect|prune] [--hparams FILE]
                    --requests FILE --stats DIR [--corpus FILE ...] [--samples N] [--stats-memory GB] --out DIR
                    [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--copy-unchanged] [--json]
 
@@ -17,6 +18,8 @@ const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedi
   --stats-memory GB  memory the statistics accumulators may take at once (default: a quarter of the weights'
                    memory, within what is available); layers that do not fit together take more passes
   --batch-size N   edit the requests in consecutive batches of N on the same model (default: one batch)
+  --variant V      MEMIT/PMET sequential variants: seq (earlier batches' keys in the solve), rect (only the
+                   top 40 % of each ΔW by relative change), prune (ΣΔW's large singular values log-scaled)
   --dtype D        dtype of the saved weights (default: the checkpoint's own; the edited matrices are held in
                    float32 while editing, and a warning gives what rounding to F16/BF16 loses of the edit)
   --copy-unchanged copy the checkpoint files that hold no edited tensor (default: hard-link them when possible)
@@ -38,6 +41,7 @@ export async function editCommand(argv: string[]): Promise<void> {
       model: { type: "string" },
       method: { type: "string" },
       blue: { type: "boolean" },
+      variant: { type: "string" },
       hparams: { type: "string" },
       requests: { type: "string" },
       stats: { type: "string" },
@@ -60,6 +64,11 @@ export async function editCommand(argv: string[]): Promise<void> {
     throw new UsageError(`--method must be one of ${EDIT_METHODS.join(", ")}, got '${method}'`);
   if (values.blue && method === "rome")
     throw new UsageError("--blue applies to memit, pmet and alphaedit, not rome");
+  const variant = values.variant as string | undefined;
+  if (variant !== undefined && !EDIT_VARIANTS.includes(variant as EditVariant))
+    throw new UsageError(`--variant must be one of ${EDIT_VARIANTS.join(", ")}, got '${variant}'`);
+  if (variant !== undefined && method !== "memit" && method !== "pmet")
+    throw new UsageError(`--variant applies to memit and pmet, not ${method}`);
   const requestsFile = requireString(values, "requests", USAGE);
   const statsDir = requireString(values, "stats", USAGE);
   const outDir = requireString(values, "out", USAGE);
@@ -75,6 +84,7 @@ export async function editCommand(argv: string[]): Promise<void> {
   const editor = await Editor.fromPretrained(modelDir, {
     method,
     blue: values.blue === true ? true : undefined,
+    ...(variant ? { variant: variant as EditVariant } : {}),
     hparams: values.hparams as string | undefined,
     stats: {
       dir: statsDir,

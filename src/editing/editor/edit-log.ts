@@ -3,6 +3,7 @@
 // compute_z loss before and after, and timings split as the issue asks (statistics, z, keys, solve).
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
+import type { EditVariant } from "../methods/variants/index.js";
 import type { EditRequest } from "../requests/types.js";
 import type { RoundingLoss } from "./rounding.js";
 import { HalfTensor } from "../../models/layers/weight.js";
@@ -14,6 +15,8 @@ export interface LayerDeltaRecord {
   delta_norm: number;
   /** Frobenius norm of W before this batch */
   weight_norm: number;
+  /** Frobenius norm of W − W₀ after this batch: the weight's total shift since loading */
+  shift_norm?: number;
 }
 
 export interface RequestRecord {
@@ -37,6 +40,8 @@ export interface EditLog {
   locedit_version: string;
   method: EditMethod;
   blue: boolean;
+  /** a sequential variant of MEMIT or PMET (seq, rect, prune) */
+  variant?: EditVariant;
   batch: number;
   hparams: EditHparams;
   hparams_source: string;
@@ -54,6 +59,7 @@ export interface EditLogFile {
   model: string;
   method: EditMethod;
   blue: boolean;
+  variant?: EditVariant;
   hparams: EditHparams;
   hparams_source: string;
   hparams_derivation?: Record<string, string>;

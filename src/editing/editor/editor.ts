@@ -11,13 +11,22 @@ import { loadModel } from "../../models/load.js";
 import { savedDtype, saveModel, type SaveOptions, type SaveReport } from "../../models/save.js";
 import { loadTokenizer } from "../../tokenizers/load-tokenizer.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
+import { WeightSnapshot, type WeightUpdate } from "../apply-deltas.js";
 import { computeKeys } from "../compute-ks.js";
 import { resolveHparams } from "../hparams/resolve.js";
 import type { KeyStats, KeyStatsSource } from "../hparams/derive.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
 import { METHODS } from "../methods/index.js";
 import { AlphaEditState } from "../methods/alphaedit/state.js";
+import {
+  checkVariant,
+  KeyHistory,
+  largestSingularValue,
+  rectifyDelta,
+  restrainSingularValues,
+  variantDeltas,
+  type EditVariant,
+} from "../methods/variants/index.js";
 import { boundaryLayers } from "../methods/blue/boundary-update.js";
 import { sampleContextTemplates } from "../prepare/context-templates.js";
 import { checkPrepared, type PreparedRequest } from "../prepare/prepared-request.js";
@@ -25,6 +34,7 @@ import { prepareRequests } from "../prepare/prepare-requests.js";
 import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
 import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
+import { EditedWeights, type AccumulatedDelta } from "./edited-weights.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
 import { describeMemoryEstimate, estimateEditMemory } from "./memory-estimate.js";
@@ -54,6 +64,8 @@ export interface EditorOptions {
   stats?: StatisticsSource;
   /** C0 of a layer (float64 d_ff²), e.g. for a model built in memory */
   covariance?: (layer: number) => Float64Array;
+  /** a sequential variant of MEMIT or PMET: seq (key history in the solve), rect, prune */
+  variant?: EditVariant;
   /** seed of the context-template sampling (default 0) */
   seed?: number;
   /** context templates to use instead of sampling them (first group ["{}"]) */
@@ -68,13 +80,38 @@ export interface EditorSaveResult {
   rounding: RoundingLoss | null;
 }
 
+/**
+ * Everything an Editor carries from batch to batch, to continue a sequence in another process
+ * (`exportState` / `importState`): with the same model folder and options, the next batch gives
+ * the same weights as if the sequence had never stopped.
+ */
+export interface EditorState {
+  resolved: ResolvedHparams;
+  contextTemplates: string[][];
+  history: EditLog[];
+  /** ΣΔW per edited weight (the model carries W₀ + f(ΣΔW)) */
+  deltas: Map<string, AccumulatedDelta>;
+  /** Σ K Kᵀ of the earlier batches per layer: AlphaEdit's cache_c or the seq variant's key history */
+  keyGrams: Map<number, Float64Array>;
+  /** AlphaEdit's null-space projectors computed so far (recomputed from C0 when absent) */
+  projectors: Map<number, Float64Array>;
+}
+
 export class Editor {
   readonly snapshot: WeightSnapshot;
+  /** ΣΔW of every batch since loading (or restore); the model carries W₀ + f(ΣΔW) */
+  private readonly weights: EditedWeights;
+  /** the seq variant's Σ K_p K_pᵀ (null otherwise) */
+  private readonly keyHistory: KeyHistory | null;
+  /** PRUNE: the largest singular value of each original weight */
+  private readonly sigmaMax = new Map<string, number>();
   readonly history: EditLog[] = [];
   /** every request applied since the model was loaded or restored */
   private readonly applied: EditRequest[] = [];
   /** how the last save stored the edited weights (edit-log.json's `saved`) */
   private saved: EditLogFile["saved"];
+  /** whether the memory estimate was reported (once, before the first batch) */
+  private memoryEstimated = false;
   private readonly statistics: LayerStatistics | null;
   private templates: string[][] | null;
   /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
@@ -95,6 +132,15 @@ export class Editor {
   ) {
     this.resolution = needsFirstBatch(preview) ? null : preview;
     this.snapshot = new WeightSnapshot(model);
+    const variant = checkVariant(preview.method, options.variant);
+    this.weights = new EditedWeights(
+      model,
+      this.snapshot,
+      variant === "prune"
+        ? (name, w0, sum) => restrainSingularValues(sum, this.largestOf(name, w0))
+        : undefined,
+    );
+    this.keyHistory = variant === "seq" ? new KeyHistory() : null;
     this.templates = options.contextTemplates ?? null;
     this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
     this.alphaEdit =
@@ -140,23 +186,30 @@ export class Editor {
     return this.resolved.hparams;
   }
 
+  get variant(): EditVariant | undefined {
+    return this.options.variant;
+  }
+
   /** The layers whose weights this method changes: all critical layers, or BLUE's two boundary layers. */
   get updatedLayers(): number[] {
     return updatedLayersOf(this.method, this.hparams);
   }
 
-  /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
-  async edit(input: readonly EditRequestInput[]): Promise<EditLog> {
-    const started = performance.now();
-    const source = `batch ${this.history.length + 1}`;
-    const requests = parseRequests(input, source);
-    checkBatch(requests, source);
-    const layers = this.updatedLayers;
+  /**
+   * Loads (or computes) the statistics of the updated layers and samples the context templates from
+   * the model as it is, before any edit (the first `edit` does it otherwise).
+   */
+  async prepare(): Promise<void> {
+    await this.ensureStatistics(this.updatedLayers);
+    this.contextTemplates();
+  }
+
+  /** Loads or computes the layers' statistics; the first time, reports the memory the edit will take. */
+  private async ensureStatistics(layers: readonly number[]): Promise<void> {
     const progress = this.options.onProgress;
-    let estimated = this.history.length > 0;
     const estimate = (plan: StatsMemoryPlan | null) => {
-      if (estimated) return;
-      estimated = true;
+      if (this.memoryEstimated) return;
+      this.memoryEstimated = true;
       const detail = [
         plan ? describeStatsPlan(plan) : null,
         describeMemoryEstimate(this.model, estimateEditMemory(this.model, layers, plan)),
@@ -170,6 +223,17 @@ export class Editor {
         estimate,
       );
     estimate(null);
+  }
+
+  /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
+  async edit(input: readonly EditRequestInput[]): Promise<EditLog> {
+    const started = performance.now();
+    const source = `batch ${this.history.length + 1}`;
+    const requests = parseRequests(input, source);
+    checkBatch(requests, source);
+    const layers = this.updatedLayers;
+    const progress = this.options.onProgress;
+    await this.ensureStatistics(layers);
     const statsSeconds = (performance.now() - started) / 1000;
     const templates = this.contextTemplates();
     const prepared = prepareRequests(this.tokenizer, requests, templates, this.hparams.fact_token);
@@ -180,17 +244,14 @@ export class Editor {
       this.options,
       this.firstBatchKeyStats(prepared),
     );
-    const result = METHODS[this.method](
+    const keyGrams = this.keyGramSource();
+    const result = variantDeltas(this.method, this.variant)(
       {
         model: this.model,
         hparams: this.hparams,
         covariance: (layer) => this.covariance(layer),
-        ...(this.alphaEdit
-          ? {
-              projector: (layer: number) => this.alphaEdit!.projector(layer),
-              cachedKeyGram: (layer: number) => this.alphaEdit!.cachedKeyGram(layer),
-            }
-          : {}),
+        ...(this.alphaEdit ? { projector: (layer: number) => this.alphaEdit!.projector(layer) } : {}),
+        ...(keyGrams ? { cachedKeyGram: keyGrams } : {}),
         onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),
       },
       prepared,
@@ -198,20 +259,26 @@ export class Editor {
     const applyStart = performance.now();
     const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.weight(u.weight))]));
     progress?.({ stage: "apply" });
-    applyDeltas(this.model, result.updates, this.snapshot);
+    const updates = this.variant === "rect" ? result.updates.map((u) => this.rectified(u)) : result.updates;
+    this.weights.add(updates);
     this.alphaEdit?.absorb(result);
+    this.keyHistory?.add(result.keyGramUpdates);
     const applySeconds = (performance.now() - applyStart) / 1000;
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
       method: this.method,
       blue: result.blue,
+      ...(this.variant ? { variant: this.variant } : {}),
       batch: this.history.length + 1,
       hparams: this.hparams,
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
       context_templates: templates,
       layers: [...new Set(result.updates.map((u) => u.layer))],
-      deltas: deltaRecords(result, norms),
+      deltas: deltaRecords({ ...result, updates }, norms).map((d) => ({
+        ...d,
+        shift_norm: this.weights.shiftNorm(d.weight),
+      })),
       requests: requestRecords(requests, result),
       timings_s: {
         statistics: statsSeconds,
@@ -228,6 +295,8 @@ export class Editor {
   /** Puts back the original weights bit for bit and forgets the batches (AlphaEdit's cache_c too). */
   restore(): void {
     this.snapshot.restore();
+    this.weights.clear();
+    this.keyHistory?.clear();
     this.alphaEdit?.reset();
     this.history.length = 0;
     this.applied.length = 0;
@@ -267,6 +336,7 @@ export class Editor {
       model: this.modelDir,
       method: this.method,
       blue: this.hparams.blue && this.method !== "rome",
+      ...(this.variant ? { variant: this.variant } : {}),
       hparams: this.hparams,
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
@@ -285,6 +355,66 @@ export class Editor {
       seed: this.options.seed ?? 0,
     });
     return this.templates;
+  }
+
+  /** The state to continue this sequence elsewhere (arrays are the Editor's own: copy before changing). */
+  exportState(): EditorState {
+    return {
+      resolved: this.resolved,
+      contextTemplates: this.contextTemplates(),
+      history: [...this.history],
+      deltas: new Map(this.weights.entries()),
+      keyGrams: new Map(this.alphaEdit?.keyGramEntries() ?? this.keyHistory?.entries() ?? []),
+      projectors: new Map(this.alphaEdit?.projectorEntries() ?? []),
+    };
+  }
+
+  /**
+   * Continues a sequence saved by `exportState` on a freshly loaded model (same folder, method,
+   * variant and options): the hyperparameters, templates, edit history, ΣΔW (so W = W₀ + f(ΣΔW)),
+   * the key Grams and AlphaEdit's projectors are restored.
+   */
+  importState(state: EditorState): void {
+    if (this.history.length > 0 || this.weights.entries().length > 0)
+      throw new Error("Editor.importState: this Editor has edited already; import into a fresh one");
+    if (state.resolved.method !== this.method)
+      throw new Error(
+        `Editor.importState: the state is of ${state.resolved.method}, this Editor edits with ${this.method}`,
+      );
+    this.resolution = state.resolved;
+    this.templates = state.contextTemplates;
+    this.history.push(...state.history);
+    this.weights.load(state.deltas);
+    for (const [layer, gram] of state.keyGrams) {
+      if (this.alphaEdit) this.alphaEdit.restoreKeyGram(layer, gram);
+      else if (this.keyHistory) this.keyHistory.set(layer, gram);
+      else throw new Error(`Editor.importState: key Grams given, but ${this.method} keeps none`);
+    }
+    for (const [layer, p] of state.projectors) this.alphaEdit?.restoreProjector(layer, p);
+  }
+
+  /** Where this batch's solve reads Σ K_p K_pᵀ: AlphaEdit's cache_c or the seq key history. */
+  private keyGramSource(): ((layer: number) => Float64Array) | null {
+    if (this.alphaEdit) return (layer) => this.alphaEdit!.cachedKeyGram(layer);
+    if (this.keyHistory)
+      return (layer) => this.keyHistory!.gram(layer, Math.round(Math.sqrt(this.covariance(layer).length)));
+    return null;
+  }
+
+  /** RECT: the update with all but its top 40 % entries (by |ΔW| / |W + ε|) zeroed, W as it is now. */
+  private rectified(u: WeightUpdate): WeightUpdate {
+    const w = { data: this.model.param(u.weight), shape: [u.rows, u.cols] };
+    return { ...u, delta: rectifyDelta({ data: u.delta, shape: [u.rows, u.cols] }, w).data };
+  }
+
+  /** PRUNE's σ_max: the largest singular value of the original weight, computed once. */
+  private largestOf(name: string, original: { data: Float32Array; shape: number[] }): number {
+    let sigma = this.sigmaMax.get(name);
+    if (sigma === undefined) {
+      sigma = largestSingularValue(original);
+      this.sigmaMax.set(name, sigma);
+    }
+    return sigma;
   }
 
   private covariance(layer: number): Float64Array {
