@@ -10,6 +10,7 @@ import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
 import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
+import { traceCommand } from "./commands/trace.js";
 import { worldCommand } from "./commands/world.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
@@ -30,6 +31,10 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   world: {
     run: worldCommand,
     about: "write a fact model's eval/ folder (world, texts, records) from a spec",
+  },
+  trace: {
+    run: traceCommand,
+    about: "causal tracing: where a fact is recalled (heatmaps), average effects, suggested critical layers",
   },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };
