@@ -2,6 +2,7 @@
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
 import { UsageError } from "./args.js";
 import { demoCommand } from "./commands/demo.js";
+import { diagnoseCommand } from "./commands/diagnose.js";
 import { downloadCommand } from "./commands/download.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
@@ -31,6 +32,11 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   world: {
     run: worldCommand,
     about: "write a fact model's eval/ folder (world, texts, records) from a spec",
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    about:
+      "why BLUE works: contribution scores, δ alignment, single-layer edits, weight shift error, hidden shift",
   },
   trace: {
     run: traceCommand,

@@ -31,7 +31,7 @@ function frame(options: ChartFrame) {
     ...(options.title ? { title: options.title } : {}),
     width: options.width ?? 420,
     height: options.height ?? 240,
-    config: { font: "sans-serif", view: { stroke: "#ddd" } },
+    config: { font: "sans-serif", view: { stroke: "#ddd" }, legend: { labelLimit: 320 } },
   };
 }
 
@@ -105,13 +105,20 @@ export interface BarChartOptions extends ChartFrame {
 export function barChart(options: BarChartOptions): ChartSpec {
   const x = axis(options.x, "ordinal");
   const y = axis(options.y, "quantitative");
-  const series = options.series
+  // Both layers place their marks by the same offset scale; with colours given, its order is theirs.
+  const offset = options.series
     ? {
-        color: seriesColor(options.series, options.colors, true),
-        xOffset: { field: options.series, type: "nominal" },
+        xOffset: {
+          field: options.series,
+          type: "nominal",
+          ...(options.colors ? { scale: { domain: Object.keys(options.colors) } } : {}),
+        },
       }
     : {};
-  const layers: object[] = [{ mark: "bar", encoding: { x, y: { ...y, scale: { zero: true } }, ...series } }];
+  const color = options.series ? { color: seriesColor(options.series, options.colors, true) } : {};
+  const layers: object[] = [
+    { mark: "bar", encoding: { x, y: { ...y, scale: { zero: true } }, ...color, ...offset } },
+  ];
   if (options.errors)
     layers.push({
       mark: { type: "rule", color: "#333" },
@@ -119,7 +126,7 @@ export function barChart(options: BarChartOptions): ChartSpec {
         x,
         y: { field: options.errors.lower, type: "quantitative" },
         y2: { field: options.errors.upper },
-        ...(options.series ? { xOffset: { field: options.series, type: "nominal" } } : {}),
+        ...offset,
       },
     });
   return { ...frame(options), data: { values: options.data as Datum[] }, layer: layers } as ChartSpec;
