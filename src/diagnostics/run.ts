@@ -21,12 +21,25 @@ export interface DiagnoseOptions extends DiagnoseSetupOptions {
   sequenceBatch?: number;
 }
 
-function timed<T>(timings: Record<string, number>, name: string, fn: () => T): T {
-  const t = performance.now();
+/** Wall seconds and process CPU seconds (all threads, BLAS included) of each analysis. */
+interface Clock {
+  wall: Record<string, number>;
+  cpu: Record<string, number>;
+}
+
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+function timed<T>(clock: Clock, name: string, fn: () => T): T {
+  const wall = performance.now();
+  const cpu = cpuSeconds();
   try {
     return fn();
   } finally {
-    timings[name] = (timings[name] ?? 0) + (performance.now() - t) / 1000;
+    clock.wall[name] = (clock.wall[name] ?? 0) + (performance.now() - wall) / 1000;
+    clock.cpu[name] = (clock.cpu[name] ?? 0) + cpuSeconds() - cpu;
   }
 }
 
@@ -34,25 +47,25 @@ function timed<T>(timings: Record<string, number>, name: string, fn: () => T): T
  * (e), with (d)'s sequence axis run in the middle: h^L before; the distributed sequential edit (which
  * measures E^l per batch), h^L, restore; the BLUE sequential edit, h^L, restore.
  */
-function sequenceAndHiddenShift(d: DiagnosticsContext, batchSize: number, timings: Record<string, number>) {
-  const before = hiddenStates(d);
-  const distributed = timed(timings, "weight_shift_sequence", () => weightShiftSequence(d, batchSize));
+function sequenceAndHiddenShift(d: DiagnosticsContext, batchSize: number, clock: Clock) {
+  const before = timed(clock, "hidden_shift", () => hiddenStates(d));
+  const distributed = timed(clock, "weight_shift_sequence", () => weightShiftSequence(d, batchSize));
   let method: HiddenShiftReport["method"];
   try {
-    method = hiddenShift(d, before, hiddenStates(d));
+    method = timed(clock, "hidden_shift", () => hiddenShift(d, before, hiddenStates(d)));
   } finally {
     distributed.snapshot.restore();
   }
-  let blue: HiddenShiftReport["blue"] = null;
-  if (d.blueResolved) {
+  const blue = timed(clock, "hidden_shift", (): HiddenShiftReport["blue"] => {
+    if (!d.blueResolved) return null;
     const batches = batchesOf(d.requests, batchSize);
     const snapshot = editSequentially(d, d.blueResolved.hparams, batches, "sequential editing (BLUE)");
     try {
-      blue = hiddenShift(d, before, hiddenStates(d));
+      return hiddenShift(d, before, hiddenStates(d));
     } finally {
       snapshot.restore();
     }
-  }
+  });
   return { sequence: distributed.report, method, blue };
 }
 
@@ -64,19 +77,20 @@ export async function runDiagnostics(
   options: DiagnoseOptions,
 ): Promise<DiagnoseReport> {
   const started = performance.now();
-  const timings: Record<string, number> = {};
+  const startedCpu = cpuSeconds();
+  const clock: Clock = { wall: {}, cpu: {} };
   const d = await setupDiagnostics(model, tokenizer, modelDir, records, options);
-  timings.setup = (performance.now() - started) / 1000;
-  const zs = timed(timings, "compute_z", () => zAtLayers(d, d.requests, d.layers));
-  const contribution = timed(timings, "contribution", () => contributionScores(d, zs));
-  const alignment = timed(timings, "delta_alignment", () => deltaAlignment(d, zs));
-  const singleLayer = timed(timings, "single_layer", () => singleLayerEditing(d, zs));
-  const shift = timed(timings, "weight_shift", () => weightShiftStatic(d, zs));
+  clock.wall.setup = (performance.now() - started) / 1000;
+  clock.cpu.setup = cpuSeconds() - startedCpu;
+  const zs = timed(clock, "compute_z", () => zAtLayers(d, d.requests, d.layers));
+  const contribution = timed(clock, "contribution", () => contributionScores(d, zs));
+  const alignment = timed(clock, "delta_alignment", () => deltaAlignment(d, zs));
+  const singleLayer = timed(clock, "single_layer", () => singleLayerEditing(d, zs));
+  const shift = timed(clock, "weight_shift", () => weightShiftStatic(d, zs));
   const batchSize = options.sequenceBatch ?? defaultSequenceBatch(d.requests.length);
-  const t = performance.now();
-  const { sequence, method, blue } = sequenceAndHiddenShift(d, batchSize, timings);
-  timings.hidden_shift = (performance.now() - t) / 1000 - timings.weight_shift_sequence;
-  timings.total = (performance.now() - started) / 1000;
+  const { sequence, method, blue } = sequenceAndHiddenShift(d, batchSize, clock);
+  clock.wall.total = (performance.now() - started) / 1000;
+  clock.cpu.total = cpuSeconds() - startedCpu;
   return {
     locedit_version: LOCEDIT_VERSION,
     model: modelDir,
@@ -99,6 +113,7 @@ export async function runDiagnostics(
       method,
       blue,
     },
-    timings_s: timings,
+    timings_s: clock.wall,
+    cpu_s: clock.cpu,
   };
 }

@@ -148,5 +148,8 @@ export interface DiagnoseReport {
   single_layer: SingleLayerReport;
   weight_shift: WeightShiftReport;
   hidden_shift: HiddenShiftReport;
+  /** wall seconds per analysis (setup, compute_z, contribution, delta_alignment, single_layer, weight_shift, weight_shift_sequence, hidden_shift, total) */
   timings_s: Record<string, number>;
+  /** process CPU seconds (all threads) per analysis, the same keys */
+  cpu_s: Record<string, number>;
 }
