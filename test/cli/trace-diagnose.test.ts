@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { repoRoot } from "../models/golden-helpers.js";
+import { count, dumpDom, findBrowser } from "../plots/headless-browser.js";
 
 const CLI = join(repoRoot, "dist", "src", "cli", "main.js");
 const MODEL = join(repoRoot, "models", "tiny-facts");
@@ -133,6 +134,22 @@ describe("locedit trace / diagnose / edit --layers", () => {
       assert.ok(key in json, key);
     assert.equal(json.hparams.v_num_grad_steps, 3);
     assert.match(readFileSync(join(out, "diagnose.html"), "utf8"), /<svg/);
+  });
+
+  it("diagnose.html and trace.html open in a headless browser with every plot", (t) => {
+    const browser = findBrowser();
+    if (browser === undefined) return t.skip("no Chromium-family browser on PATH");
+    for (const file of [join(work, "diagnose", "diagnose.html"), join(work, "one", "trace.html")]) {
+      const html = readFileSync(file, "utf8");
+      const dom = dumpDom(browser, file);
+      const charts = count(html, /<svg\b/);
+      assert.ok(charts >= 3, file);
+      // every chart and section is in the browser's DOM, each chart a whole SVG element with its marks
+      assert.equal(count(dom, /<svg\b/), charts, file);
+      assert.equal(count(dom, /<\/svg>/), charts, file);
+      assert.equal(count(dom, /<h2\b/), count(html, /<h2\b/), file);
+      assert.ok(count(dom, /<path\b/) >= charts, file);
+    }
   });
 
   it("diagnose: bad input gets a clear error", () => {
