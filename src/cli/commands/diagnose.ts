@@ -122,7 +122,7 @@ export async function diagnoseCommand(argv: string[]): Promise<void> {
   const corpus = (values.corpus as string[] | undefined) ?? [];
   if (values.samples !== undefined && corpus.length === 0) throw new UsageError("--samples needs --corpus");
   const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
-  const bar = progressBar("diagnosing");
+  const bar = progressBar("diagnosing", { plainEveryMs: 30_000 });
   const report = await runDiagnostics(model, tokenizer, modelDir, records, {
     method,
     count,

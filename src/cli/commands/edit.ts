@@ -47,7 +47,7 @@ function chooseLayers(
       );
     return { layers, source: "--layers" };
   }
-  const bar = progressBar("tracing");
+  const bar = progressBar("tracing", { plainEveryMs: 30_000 });
   const facts = requests.slice(0, TRACE_RECORDS).map((r) => ({ prompt: r.prompt, subject: r.subject }));
   const suggestion = suggestCriticalLayers(model, tokenizer, facts, {
     windowLength,

@@ -153,7 +153,7 @@ export async function traceCommand(argv: string[]): Promise<void> {
     throw new UsageError(
       `--window ${options.window} is larger than the model, which has ${model.numLayers} layers`,
     );
-  const bar = progressBar("tracing");
+  const bar = progressBar("tracing", { plainEveryMs: 30_000 });
   options.onProgress = (p) => bar.update(p.done, p.total, p.stage);
   if (recordsFile === undefined) {
     const prompt = requireString(values, "prompt", USAGE);
