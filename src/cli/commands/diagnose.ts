@@ -32,11 +32,13 @@ const USAGE = `usage: locedit diagnose --model DIR --method memit|pmet|alphaedit
   --json               print diagnose.json`;
 
 function row(label: string, values: readonly (number | null)[], digits = 3): string {
-  return `  ${label.padEnd(34)}${values.map((v) => (v === null ? "–" : v.toFixed(digits)).padStart(10)).join("")}`;
+  // a column is 10 wide with at least one space before it, so wide numbers never run together
+  const cell = (v: number | null) => ` ${(v === null ? "–" : v.toFixed(digits)).padStart(9)}`;
+  return `  ${label.padEnd(34)}${values.map(cell).join("")}`;
 }
 
 function printSummary(r: DiagnoseReport): void {
-  const layers = `  ${"layer".padEnd(34)}${r.layers.map((l) => String(l).padStart(10)).join("")}`;
+  const layers = `  ${"layer".padEnd(34)}${r.layers.map((l) => ` ${String(l).padStart(9)}`).join("")}`;
   const c = r.contribution;
   const a = r.delta_alignment;
   const s = r.single_layer;
