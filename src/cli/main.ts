@@ -2,6 +2,7 @@
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
 import { UsageError } from "./args.js";
 import { demoCommand } from "./commands/demo.js";
+import { diagnoseCommand } from "./commands/diagnose.js";
 import { downloadCommand } from "./commands/download.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
@@ -12,6 +13,7 @@ import { logprobCommand } from "./commands/logprob.js";
 import { reportCommand } from "./commands/report.js";
 import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
+import { traceCommand } from "./commands/trace.js";
 import { worldCommand } from "./commands/world.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
@@ -37,6 +39,15 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
   world: {
     run: worldCommand,
     about: "write a fact model's eval/ folder (world, texts, records) from a spec",
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    about:
+      "why BLUE works: contribution scores, δ alignment, single-layer edits, weight shift error, hidden shift",
+  },
+  trace: {
+    run: traceCommand,
+    about: "causal tracing: where a fact is recalled (heatmaps), average effects, suggested critical layers",
   },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };

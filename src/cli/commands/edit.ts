@@ -2,17 +2,27 @@
 // --blue), in sequential batches, and writes the edited model as a complete Hugging Face folder
 // (atomically: the folder appears whole or not at all) with edit-log.json beside the weights.
 import { existsSync } from "node:fs";
+import type { CriticalLayersChoice } from "../../editing/editor/edit-log.js";
 import { Editor, type EditProgress } from "../../editing/editor/editor.js";
+import { resolveHparams } from "../../editing/hparams/resolve.js";
 import { EDIT_METHODS, type EditMethod } from "../../editing/hparams/types.js";
 import { EDIT_VARIANTS, type EditVariant } from "../../editing/methods/variants/index.js";
 import { readRequestsFile } from "../../editing/requests/index.js";
 import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
+import type { EditRequest } from "../../editing/requests/types.js";
+import type { CausalLM } from "../../models/causal-lm.js";
+import type { Tokenizer } from "../../tokenizers/tokenizer.js";
+import { suggestCriticalLayers, suggestionJson } from "../../trace/index.js";
+import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";
 import type { RoundingLoss } from "../../editing/editor/rounding.js";
 
+/** Requests traced for --layers auto. */
+const TRACE_RECORDS = 20;
+
 const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--variant seq|rect|prune] [--hparams FILE]
                    --requests FILE --stats DIR [--corpus FILE ...] [--samples N] [--stats-memory GB] --out DIR
-                   [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--copy-unchanged] [--json]
+                   [--batch-size N] [--seed S] [--dtype F32|F16|BF16] [--copy-unchanged] [--layers auto|L1,L2,...] [--json]
 
   --stats DIR      statistics folder (\`locedit stats --out DIR\`); with --corpus, missing layers are computed into it
   --stats-memory GB  memory the statistics accumulators may take at once (default: a quarter of the weights'
@@ -25,7 +35,40 @@ const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedi
   --copy-unchanged copy the checkpoint files that hold no edited tensor (default: hard-link them when possible)
   --hparams FILE   hyperparameters (default: the model's hparams/<method>[-blue].json, a shipped file for
                    gpt2-xl / gpt-j-6b / llama3-8b, or defaults derived from the architecture, printed)
+  --layers auto    choose the critical layers by causal tracing (the window of highest MLP effect at the
+                   subject's last token over up to ${TRACE_RECORDS} of the requests; its length is the
+                   hyperparameters' window), recorded in edit-log.json; or give them, e.g. --layers 3,4,5
   --json           print edit-log.json to stdout`;
+
+/** --layers: "auto" (causal tracing on the unedited model) or an explicit list. */
+function chooseLayers(
+  value: string,
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  requests: readonly EditRequest[],
+  windowLength: number,
+): CriticalLayersChoice {
+  if (value !== "auto") {
+    const layers = value.split(",").map((x) => Number(x.trim()));
+    if (layers.length === 0 || layers.some((l) => !Number.isInteger(l) || l < 0 || l >= model.numLayers))
+      throw new UsageError(
+        `--layers must be "auto" or layer indices 0 … ${model.numLayers - 1} separated by commas, got '${value}'`,
+      );
+    return { layers, source: "--layers" };
+  }
+  const bar = progressBar("tracing", { plainEveryMs: 30_000 });
+  const facts = requests.slice(0, TRACE_RECORDS).map((r) => ({ prompt: r.prompt, subject: r.subject }));
+  const suggestion = suggestCriticalLayers(model, tokenizer, facts, {
+    windowLength,
+    onProgress: (p) => bar.update(p.done, p.total, p.stage),
+  });
+  bar.finish();
+  return {
+    layers: suggestion.layers,
+    source: "causal tracing (--layers auto)",
+    evidence: suggestionJson(suggestion),
+  };
+}
 
 function describeProgress(bar: ReturnType<typeof progressBar>, e: EditProgress): void {
   if (e.stage === "memory") console.error(e.detail);
@@ -53,6 +96,7 @@ export async function editCommand(argv: string[]): Promise<void> {
       seed: { type: "string" },
       dtype: { type: "string" },
       "copy-unchanged": { type: "boolean" },
+      layers: { type: "string" },
       json: { type: "boolean" },
     },
     USAGE,
@@ -79,13 +123,40 @@ export async function editCommand(argv: string[]): Promise<void> {
   const requests = readRequestsFile(requestsFile);
   const batchSize = optionalInt(values, "batch-size", requests.length, 1);
   const corpus = (values.corpus as string[] | undefined) ?? [];
-  const bar = progressBar("editing");
   const started = performance.now();
-  const editor = await Editor.fromPretrained(modelDir, {
+  const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
+  const blue = values.blue === true ? true : undefined;
+  let layers: CriticalLayersChoice | undefined;
+  if (values.layers !== undefined) {
+    const h = resolveHparams({
+      method,
+      blue,
+      hparamsFile: values.hparams as string | undefined,
+      modelDir,
+      config: model.config,
+    }).hparams;
+    layers = chooseLayers(
+      values.layers as string,
+      model,
+      tokenizer,
+      requests,
+      h.layers[h.layers.length - 1] - h.layers[0] + 1,
+    );
+    if (!values.json)
+      console.error(
+        `critical layers ${layers.layers.join(", ")} (${layers.source}` +
+          (blue || h.blue
+            ? `; BLUE updates ${layers.layers[0]} and ${layers.layers[layers.layers.length - 1]})`
+            : ")"),
+      );
+  }
+  const bar = progressBar("editing");
+  const editor = Editor.fromModel(model, tokenizer, modelDir, {
     method,
-    blue: values.blue === true ? true : undefined,
+    blue,
     ...(variant ? { variant: variant as EditVariant } : {}),
     hparams: values.hparams as string | undefined,
+    ...(layers ? { layers } : {}),
     stats: {
       dir: statsDir,
       ...(corpus.length > 0 ? { corpus, samples: optionalInt(values, "samples", 10000, 1) } : {}),

@@ -53,6 +53,18 @@ export interface EditLog {
   timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
 }
 
+/**
+ * Critical layers chosen outside the hyperparameter file (e.g. `locedit edit --layers auto`, from
+ * causal tracing): they replace its `layers`, and the choice and its evidence go into the log.
+ */
+export interface CriticalLayersChoice {
+  layers: number[];
+  /** how they were chosen, e.g. "causal tracing (--layers auto)" or "--layers" */
+  source: string;
+  /** the numbers behind the choice (e.g. the tracing suggestion) */
+  evidence?: unknown;
+}
+
 /** edit-log.json: every batch since the model was loaded (or last restored). */
 export interface EditLogFile {
   locedit_version: string;
@@ -64,6 +76,8 @@ export interface EditLogFile {
   hparams_source: string;
   hparams_derivation?: Record<string, string>;
   hparams_warnings?: string[];
+  /** present when the critical layers were chosen outside the hyperparameter file */
+  critical_layers?: CriticalLayersChoice;
   requests: number;
   batches: EditLog[];
   /** the dtype asked for at the last save ("checkpoint": each tensor's own) and what rounding kept of the edit */

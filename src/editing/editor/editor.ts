@@ -33,7 +33,14 @@ import { checkPrepared, type PreparedRequest } from "../prepare/prepared-request
 import { prepareRequests } from "../prepare/prepare-requests.js";
 import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
-import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
+import {
+  deltaRecords,
+  frobenius,
+  requestRecords,
+  type CriticalLayersChoice,
+  type EditLog,
+  type EditLogFile,
+} from "./edit-log.js";
 import { EditedWeights, type AccumulatedDelta } from "./edited-weights.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
@@ -60,6 +67,8 @@ export interface EditorOptions {
   blue?: boolean;
   /** a hyperparameter file, or fields overriding the resolved ones */
   hparams?: string | Partial<EditHparams>;
+  /** critical layers replacing the hyperparameters' (BLUE then updates their first and last); recorded in the log */
+  layers?: CriticalLayersChoice;
   /** where C0 comes from (see LayerStatistics); or give `covariance` directly */
   stats?: StatisticsSource;
   /** C0 of a layer (float64 d_ff²), e.g. for a model built in memory */
@@ -341,6 +350,7 @@ export class Editor {
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
       ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
+      ...(this.options.layers ? { critical_layers: this.options.layers } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
       ...(this.saved ? { saved: this.saved } : {}),
@@ -460,16 +470,22 @@ function resolveFor(
   options: EditorOptions,
   keyStatsFor?: (h: EditHparams) => KeyStatsSource,
 ): ResolvedHparams {
+  const callerFields = typeof options.hparams === "object" ? options.hparams : {};
+  const overrides = options.layers ? { ...callerFields, layers: options.layers.layers } : callerFields;
   const resolved = resolveHparams({
     method: options.method,
     blue: options.blue,
     hparamsFile: typeof options.hparams === "string" ? options.hparams : undefined,
-    overrides: typeof options.hparams === "object" ? options.hparams : undefined,
-    overridesSource: "Editor options.hparams",
+    overrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    overridesSource: options.layers
+      ? `Editor options.hparams with the critical layers from ${options.layers.source}`
+      : "Editor options.hparams",
     modelDir,
     config: model.config,
     keyStatsFor,
   });
+  // the critical layers (options.layers) are recorded with where they came from
+  if (options.layers) resolved.derivation = { ...resolved.derivation, layers: options.layers.source };
   const last = model.numLayers - 1;
   if (resolved.hparams.v_loss_layer !== last)
     throw new Error(
