@@ -1,10 +1,12 @@
 /* Module registration of the locedit addon: dense linear algebra over OpenBLAS and LAPACKE, plus
- * the few elementwise kernels that profiling showed to matter (kernels.c). */
+ * the few elementwise kernels that profiling showed to matter (kernels.c) and GEMM with 16-bit
+ * float weights (half.c). */
 #include <node_api.h>
 #include "ops.h"
 #include "kernels.h"
 #include "attention.h"
 #include "training.h"
+#include "half.h"
 
 #define EXPORT(name, fn) {name, 0, fn, 0, 0, 0, napi_default, 0}
 
@@ -32,7 +34,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("attentionPrefixForward", js_attention_prefix_forward),
       EXPORT("attentionPrefixBackward", js_attention_prefix_backward),
       KERNEL_EXPORTS,
-      TRAINING_EXPORTS
+      TRAINING_EXPORTS,
+      HALF_EXPORTS
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

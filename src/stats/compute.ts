@@ -1,9 +1,13 @@
-// loadOrComputeStats: ROME/MEMIT's layer_stats with a cache — C0's running sum Σ k kᵀ and count
-// per layer, read from the cache when present, otherwise computed in one pass over the corpus
-// for all missing layers at once, with periodic atomic checkpoints of the partial sums from which
-// an interrupted run resumes to the exact same result. A shard (options.shard) runs whole windows
-// of the plan, so N shards sum the unsharded run's batches; untilStable stops between windows once
-// C0 is stable for editing (stability.ts), keying the result by the samples reached.
+// ensureStats / loadOrComputeStats: ROME/MEMIT's layer_stats with a cache — C0's running sum
+// Σ k kᵀ and count per layer, found in the cache when present, otherwise computed over the corpus:
+// the missing layers in as few passes as the memory budget allows (memory-plan.ts), each pass
+// writing its layers to the cache and dropping them before the next starts, with periodic atomic
+// checkpoints of the partial sums from which an interrupted run resumes to the exact same result.
+// A shard (options.shard) runs whole windows of the batch plan in every pass, so N shards sum the
+// unsharded run's batches; untilStable stops between windows once C0 is stable for editing
+// (stability.ts) — with several passes, every pass's layers must be stable: a pass runs at least as
+// far as the passes before it, and those that stopped earlier are summed again to the furthest one
+// (exactly a plain run of that many samples) — and the result is keyed by the samples reached.
 import { existsSync, rmSync } from "node:fs";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
@@ -12,16 +16,18 @@ import { cursorAfter, planBatches, planStart, type BatchPlan, type PlanCursor } 
 import { requireSamples } from "./corpus.js";
 import { corpusFingerprint, modelFingerprint } from "./fingerprint.js";
 import { DEFAULT_CHECKPOINT_SECONDS, resolveStatsOptions, type ResolvedStatsOptions } from "./options.js";
+import { defaultStatsBudget, planStatsMemory } from "./memory-plan.js";
 import { StabilityMonitor } from "./stability.js";
 import {
   partialPath,
   readPartialFile,
   readStatsFile,
+  readStatsRef,
   statsPath,
   writePartialFile,
   writeStatsFile,
 } from "./stats-file.js";
-import type { LayerStats, StatsKey, StatsOptions } from "./types.js";
+import type { LayerStats, StatsKey, StatsOptions, StatsRef } from "./types.js";
 
 /** One layer being computed: its accumulator, key, files and the next batch it needs. */
 interface LayerJob {
@@ -33,30 +39,75 @@ interface LayerJob {
   plan: BatchPlan | null;
 }
 
-/** Statistics of every requested layer, from the cache or computed (and then cached). */
+/** Statistics of every requested layer, from the cache or computed (and then cached), with their sums. */
 export async function loadOrComputeStats(
   model: CausalLM,
   tokenizer: Tokenizer,
   options: StatsOptions,
 ): Promise<Map<number, LayerStats>> {
+  const refs = await ensureStats(model, tokenizer, options);
+  return new Map([...refs].map(([layer, ref]) => [layer, readStatsFile(ref.path, ref.key)]));
+}
+
+/**
+ * Makes sure every requested layer's statistics are in the cache (computing the missing ones) and
+ * returns where they are; no sum stays in memory.
+ */
+export async function ensureStats(
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  options: StatsOptions,
+): Promise<Map<number, StatsRef>> {
   const resolved = resolveStatsOptions(model, options);
   const modelFp = modelFingerprint(resolved.modelDir);
   const corpusFp = corpusFingerprint(resolved.corpusFiles);
   const dim = model.config.intermediateSize;
-  const result = new Map<number, LayerStats>();
-  const jobs: LayerJob[] = [];
+  const result = new Map<number, StatsRef>();
+  const missing: StatsKey[] = [];
   for (const layer of resolved.layers) {
     const key: StatsKey = { model: modelFp, layer, corpus: corpusFp, ...pick(resolved) };
     const cached = readCached(resolved.cacheDir, key, dim);
     if (cached) {
       result.set(layer, cached);
       options.onProgress?.({ layer, done: key.samples, total: key.samples, tokens: 0 });
-    } else jobs.push(newJob(resolved.cacheDir, key, dim, planStart(freshPlan(resolved))));
+    } else missing.push(key);
   }
-  if (jobs.length > 0) {
+  if (missing.length > 0) {
     requireSamples(resolved.corpusFiles, resolved.first + resolved.samples);
-    for (const stats of await computeJobs(model, tokenizer, resolved, jobs, options))
-      result.set(stats.layer, stats);
+    const budget = options.memoryBudget ?? null;
+    const fallback = defaultStatsBudget(model.parameterBytes());
+    const plan = planStatsMemory(
+      missing.map((key) => key.layer),
+      dim,
+      resolved.dtype,
+      budget ?? fallback.bytes,
+      budget === null ? fallback.reason : "given",
+    );
+    options.onPlan?.(plan);
+    const passes = plan.passes.map((layers) => missing.filter((key) => layers.includes(key.layer)));
+    const pass = (index: number) => (passes.length > 1 ? { pass: index + 1, passes: passes.length } : {});
+    // under untilStable a pass may stop once its layers are stable, but not before the samples an
+    // earlier pass reached; passes that stopped short of the last one's are then summed again to it
+    const reached: number[] = [];
+    for (const [index, keys] of passes.entries()) {
+      // accumulators are allocated for this pass only, and dropped once written
+      const jobs = keys.map((key) => newJob(resolved.cacheDir, key, dim, planStart(freshPlan(resolved))));
+      const floor = Math.max(0, ...reached);
+      const refs = await computeJobs(model, tokenizer, resolved, jobs, options, pass(index), floor);
+      for (const ref of refs) result.set(ref.layer, ref);
+      reached.push(refs[0].key.samples);
+    }
+    const samples = Math.max(...reached);
+    const fixed: ResolvedStatsOptions = { ...resolved, samples, untilStable: null };
+    for (const [index, keys] of passes.entries()) {
+      if (reached[index] === samples) continue;
+      for (const key of keys) rmSync(result.get(key.layer)!.path, { force: true });
+      const jobs = keys.map((key) =>
+        newJob(resolved.cacheDir, { ...key, samples }, dim, planStart(freshPlan(fixed))),
+      );
+      for (const ref of await computeJobs(model, tokenizer, fixed, jobs, options, pass(index), 0))
+        result.set(ref.layer, ref);
+    }
   }
   return new Map([...result].sort(([a], [b]) => a - b));
 }
@@ -76,10 +127,10 @@ function freshPlan(resolved: ResolvedStatsOptions): BatchPlan {
   };
 }
 
-function readCached(cacheDir: string, key: StatsKey, dim: number): LayerStats | null {
+function readCached(cacheDir: string, key: StatsKey, dim: number): StatsRef | null {
   const path = statsPath(cacheDir, key);
   if (!existsSync(path)) return null;
-  const stats = readStatsFile(path, key);
+  const stats = readStatsRef(path, key);
   rmSync(partialPath(cacheDir, key), { force: true }); // left over if a run stopped right after finishing
   if (stats.dim !== dim)
     throw new Error(`${path}: statistics of width ${stats.dim}, the model's keys have ${dim}`);
@@ -135,7 +186,10 @@ async function computeJobs(
   resolved: ResolvedStatsOptions,
   jobs: LayerJob[],
   options: StatsOptions,
-): Promise<LayerStats[]> {
+  pass: { pass?: number; passes?: number },
+  /** under untilStable, the samples to reach before stopping */
+  floor: number,
+): Promise<StatsRef[]> {
   const plan = choosePlan(jobs, resolved);
   const start = jobs.reduce(
     (min, job) => (job.cursor.ordinal < min.ordinal ? job.cursor : min),
@@ -144,18 +198,17 @@ async function computeJobs(
   const checkpoints = new CheckpointClock(options);
   const scratch = new MomentScratch();
   const monitor = resolved.untilStable ? new StabilityMonitor(resolved.untilStable) : null;
+  const check = () =>
+    monitor?.check(
+      jobs.map((job) => job.acc),
+      jobs[0].cursor.samplesDone,
+    );
   let window = start.window;
   let tokens = 0;
   for (const batch of planBatches(resolved.corpusFiles, tokenizer, plan, start)) {
     if (monitor && batch.cursor.window !== window && jobs.every((job) => job.acc.count > 0)) {
       window = batch.cursor.window;
-      if (
-        monitor.check(
-          jobs.map((job) => job.acc),
-          jobs[0].cursor.samplesDone,
-        ).stable
-      )
-        break;
+      if (check()?.stable && jobs[0].cursor.samplesDone >= floor) break;
     }
     const needing = jobs.filter((job) => job.cursor.ordinal <= batch.cursor.ordinal);
     accumulateBatch(
@@ -168,7 +221,7 @@ async function computeJobs(
     const after = cursorAfter(batch);
     for (const job of needing) job.cursor = after;
     tokens += batch.tokens;
-    options.onProgress?.({ done: after.samplesDone, total: plan.samples, tokens });
+    options.onProgress?.({ done: after.samplesDone, total: plan.samples, tokens, ...pass });
     if (options.signal?.aborted) {
       writePartials(jobs, plan);
       throw options.signal.reason;
@@ -190,25 +243,26 @@ function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
 }
 
 /**
- * Stores a finished layer: the sum rounded to the key's dtype, so that a cache hit returns the same
- * values, except for a shard (kept in float64 for merging). A run stopped by untilStable is keyed
- * by the samples it reached.
+ * Stores a finished layer: the sum rounded to the key's dtype in place (as a cache hit would read
+ * it), except for a shard (kept in float64 for merging). A run stopped by untilStable is keyed by
+ * the samples it reached.
  */
-function finishJob(job: LayerJob, plan: BatchPlan, resolved: ResolvedStatsOptions): LayerStats {
+function finishJob(job: LayerJob, plan: BatchPlan, resolved: ResolvedStatsOptions): StatsRef {
   const reached = job.cursor.samplesDone;
   if (reached !== plan.samples && !(resolved.untilStable && reached > 0))
     throw new Error(`layer ${job.key.layer}: ${reached} samples summed, expected ${plan.samples}`);
   const key = { ...job.key, samples: reached };
   const float64 = resolved.shard !== null;
-  const sum =
-    key.dtype === "float32" && !float64 ? Float64Array.from(Float32Array.from(job.acc.sum)) : job.acc.sum;
+  const sum = job.acc.sum;
+  if (key.dtype === "float32" && !float64) for (let i = 0; i < sum.length; i++) sum[i] = Math.fround(sum[i]);
   const stats: LayerStats = { layer: key.layer, dim: job.acc.dim, count: job.acc.count, sum, key };
   const shard: Record<string, string> = resolved.shard
     ? { shard: `${resolved.shard.index}/${resolved.shard.count}` }
     : {};
-  writeStatsFile(statsPath(job.cacheDir, key), stats, shard, float64);
+  const path = statsPath(job.cacheDir, key);
+  writeStatsFile(path, stats, shard, float64);
   rmSync(job.partialPath, { force: true });
-  return stats;
+  return { layer: stats.layer, dim: stats.dim, count: stats.count, key, path };
 }
 
 /** When to write partial sums: every `batches` batches, or after `seconds` and ≥ 9× the last write's time. */

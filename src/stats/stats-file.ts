@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
 import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
-import type { LayerStats, StatsDtype, StatsKey } from "./types.js";
+import type { LayerStats, StatsDtype, StatsKey, StatsRef } from "./types.js";
 import { packageVersion } from "../util/package-root.js";
 
 const FORMAT = "locedit-layer-stats";
@@ -46,7 +46,7 @@ export function writeStatsFile(
   const sum =
     stats.key.dtype === "float64" || float64
       ? { dtype: "F64" as const, shape, data: stats.sum }
-      : { dtype: "F32" as const, shape, data: Float32Array.from(stats.sum) };
+      : { dtype: "F32" as const, shape, data: stats.sum }; // narrowed chunk by chunk as it is written
   mkdirSync(dirname(path), { recursive: true });
   writeSafetensors(
     path,
@@ -160,7 +160,21 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
   }
 }
 
+/** A final statistics file's key, width and count, without reading the sum (checked like readStatsFile). */
+export function readStatsRef(path: string, expected?: StatsKey): StatsRef {
+  return withStatsFile(path, "final", (file) => {
+    const key = keyFromMetadata(file.metadata, path);
+    if (expected) requireSameKey(key, expected, path);
+    const { dim, count } = readShapeAndCount(file, path);
+    return { layer: key.layer, dim, count, key, path };
+  });
+}
+
 function readSumAndCount(file: SafetensorsFile, path: string) {
+  return { ...readShapeAndCount(file, path), sum: readSum(file) };
+}
+
+function readShapeAndCount(file: SafetensorsFile, path: string) {
   const dim = Number(file.metadata.dim);
   const shape = file.has("sum") ? file.info("sum").shape : [];
   if (shape.length !== 2 || shape[0] !== dim || shape[1] !== dim)
@@ -171,7 +185,7 @@ function readSumAndCount(file: SafetensorsFile, path: string) {
   const stored = new Float64Array(file.readBytes("count").buffer, 0, 1)[0];
   if (String(stored) !== file.metadata.count)
     throw new Error(`${path}: tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
-  return { dim, count: stored, sum: readSum(file) };
+  return { dim, count: stored };
 }
 
 function readSum(file: SafetensorsFile): Float64Array {
@@ -180,7 +194,14 @@ function readSum(file: SafetensorsFile): Float64Array {
     const bytes = file.readBytes("sum");
     return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
   }
-  return Float64Array.from(file.readFloat32("sum"));
+  // Widen in place: the float32 values are read into the upper half of the float64 buffer and
+  // moved down one by one; value i lands on bytes [8i, 8i + 8), below every value not yet moved.
+  const n = info.shape[0] * info.shape[1];
+  const sum = new Float64Array(n);
+  const upper = new Float32Array(sum.buffer, 4 * n, n);
+  file.readFloat32("sum", upper);
+  for (let i = 0; i < n; i++) sum[i] = upper[i];
+  return sum;
 }
 
 function keyMetadata(key: StatsKey): Record<string, string> {

@@ -9,7 +9,7 @@ import type { MethodContext } from "../../src/editing/methods/types.js";
 import { createRng } from "../../src/util/random.js";
 import { fixtureDir } from "../models/golden-helpers.js";
 
-export function fixtureModel(name: "gpt2-tiny" | "llama-tiny" | "gptj-tiny"): CausalLM {
+export function fixtureModel(name: "gpt2-tiny" | "llama-tiny" | "gptj-tiny" | "llama-tiny-f16"): CausalLM {
   return loadModel(fixtureDir(name));
 }
 
@@ -122,7 +122,7 @@ export function plainPromptArgmax(model: CausalLM, requests: readonly PreparedRe
 
 /** All parameters, copied (for bit-exact comparisons). */
 export function copyParams(model: CausalLM): Map<string, Float32Array> {
-  return new Map([...model.params].map(([k, v]) => [k, v.slice()]));
+  return new Map([...model.params.keys()].map((k) => [k, model.param(k).slice()]));
 }
 
 export function sameParams(model: CausalLM, copy: Map<string, Float32Array>): string[] {

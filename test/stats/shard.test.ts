@@ -1,7 +1,8 @@
 // Sharded statistics (`locedit stats --shard I/N`): shards are contiguous runs of whole windows that
 // cover the samples exactly once, and any N shards merge into the unsharded statistics: the same
 // key and file name, the same token count exactly, sums equal to relative 1e-12 (float64 shards
-// sum the unsharded run's very batches). Overlapping shards are refused; shards with a gap merge
+// sum the unsharded run's very batches), also when each shard takes one pass per layer (a tiny
+// memory budget) and the unsharded run one pass for all. Overlapping shards are refused; shards with a gap merge
 // under a "merged:" corpus; bad shard specifications are refused by name.
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -67,6 +68,8 @@ describe("sharded statistics merge into the unsharded ones", () => {
     batchTokens: 64,
     cacheDir: join(temp.dir, dir),
     modelDir: FACTS_DIR,
+    // shards: one layer per pass (memory-plan.ts); unsharded: all layers in one pass
+    memoryBudget: shard ? 1 : 1e12,
     ...(shard ? { shard } : {}),
   });
   const shards = async (

@@ -2,8 +2,12 @@
 // A = (λ·C0 + P·Pᵀ)⁻¹·P computed independently (Gauss–Jordan in float64, no Cholesky), is 0 when
 // C0 did not change and NaN at the first check; a run with a loose tolerance stops early at a
 // window boundary with exactly the statistics of a plain run over the samples it reached, and a
-// run with a tolerance no window can meet uses every sample.
+// run with a tolerance no window can meet uses every sample. With one layer per pass (a tiny
+// --stats-memory), every pass's layers are checked, no pass stops before an earlier one, and all
+// layers end keyed by the same samples with a plain run's sums (passes that stopped short are summed
+// again), leaving no statistics file of another sample count behind.
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { newAccumulator } from "../../src/stats/accumulate.js";
@@ -98,6 +102,7 @@ describe("loadOrComputeStats with untilStable", () => {
       windowSamples: 6,
       cacheDir: join(temp.dir, dir),
       modelDir: FACTS_DIR,
+      memoryBudget: 1e12, // one pass
       ...extra,
     });
     const loose = await loadOrComputeStats(
@@ -121,6 +126,64 @@ describe("loadOrComputeStats with untilStable", () => {
     assert.equal(strict.get(1)!.key.samples, 60);
     assert.equal(checks.length, 60 / 6 - 1); // one check before each window but the first
     assert.ok(checks.every((c) => !c.stable));
+  });
+
+  it("with one layer per pass: every layer checked, one sample count, a plain run's sums", async () => {
+    const { model, tokenizer } = await loadTiny(FACTS_DIR);
+    const corpus = writeCorpus(temp.dir, "passes.txt", corpusText(64, 7));
+    const layers = [0, 1, 2];
+    const base = (dir: string, extra: Partial<StatsOptions> = {}): StatsOptions => ({
+      layers,
+      corpusFiles: [corpus],
+      samples: 60,
+      maxLen: 40,
+      windowSamples: 6,
+      cacheDir: join(temp.dir, dir),
+      modelDir: FACTS_DIR,
+      memoryBudget: 1, // one layer per pass
+      ...extra,
+    });
+    const checks: StabilityCheck[] = [];
+    let passes = 0;
+    const stable = await loadOrComputeStats(
+      model,
+      tokenizer,
+      base("passes", {
+        untilStable: { tolerance: 0.5, onCheck: (c) => checks.push(c) },
+        onPlan: (plan) => (passes = plan.passes.length),
+      }),
+    );
+    assert.equal(passes, 3);
+    const reached = stable.get(0)!.key.samples;
+    assert.ok(reached % 6 === 0 || reached === 60, `reached ${reached}`);
+    // each pass checks its own layer; a pass stops only when its layer is stable, never before an
+    // earlier pass's stop, and the furthest stop is the samples every layer ends with
+    let floor = 0;
+    for (const layer of layers) {
+      const own = checks.filter((c) => c.change.has(layer));
+      assert.ok(own.length > 0, `layer ${layer} was never checked`);
+      assert.ok(own.every((c) => c.change.size === 1));
+      const stop = own.find((c) => c.stable && c.samples >= floor);
+      if (stop) floor = stop.samples;
+      else floor = 60; // ran to the end
+    }
+    assert.equal(reached, floor);
+    // on this corpus layer 0's pass stops first (48 samples) and is summed again to the furthest stop
+    const first = checks.find((c) => c.change.has(0) && c.stable);
+    assert.ok(first && first.samples < reached, "layer 0's pass stopped before the others");
+    const plain = await loadOrComputeStats(model, tokenizer, base("passes-plain", { samples: reached }));
+    for (const layer of layers) {
+      assert.equal(stable.get(layer)!.key.samples, reached);
+      assert.equal(stable.get(layer)!.count, plain.get(layer)!.count);
+      assert.ok(bitsEqual(stable.get(layer)!.sum, plain.get(layer)!.sum), `layer ${layer}: same sums`);
+    }
+    const [modelDir] = readdirSync(join(temp.dir, "passes"));
+    const files = readdirSync(join(temp.dir, "passes", modelDir));
+    assert.equal(files.length, layers.length, files.join(", "));
+    assert.ok(
+      files.every((f) => f.includes(`.n${reached}.`) && !f.includes("partial")),
+      files.join(", "),
+    );
   });
 
   it("refuses untilStable with a shard, and a tolerance that is not positive", async () => {

@@ -8,12 +8,13 @@ import { DEFAULT_BATCH_TOKENS } from "../../stats/options.js";
 import { meanSquaredNorm } from "../../stats/second-moment.js";
 import { statsPath } from "../../stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../stats/types.js";
-import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
+import { describeStatsPlan } from "../../stats/memory-plan.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
-                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] [--stats-memory GB] --out DIR [--json]
                     [--shard I/N] [--window-samples W]
                     [--until-stable TOL [--stable-lambda L] [--probe-keys P]]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
@@ -21,14 +22,18 @@ const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
 samples are used, in windows of W samples (default 1024) sorted by length into batches. Statistics
 are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C) keeps its partial sums and the
-same command resumes it.
---shard I/N computes shard I (0-based) of N: a contiguous range of whole windows, its sum kept in
-float64, so that merging all N gives the unsharded statistics (same file name, same token count,
-sums equal to float64 rounding). --until-stable TOL stops after the first window at which
-A = (L·C0 + P·Pᵀ)⁻¹·P (MEMIT's solve for the first P keys of the corpus, L default 15000, P default
-64) changed by less than TOL (relative) at every layer; the statistics are keyed by the samples
-reached. merge adds up shards: parts that tile one range of one corpus keep that corpus's key,
-others get corpus "merged:<sha256 of the parts>"; overlapping sample ranges are refused.`;
+same command resumes it. --stats-memory bounds the memory the accumulators (d_ff² float64 per layer)
+take at once (default: a quarter of the weights' memory, within what is available); layers that do
+not fit together take more passes.
+--shard I/N computes shard I (0-based) of N: a contiguous range of whole windows (in every pass),
+its sum kept in float64, so that merging all N gives the unsharded statistics (same file name, same
+token count, sums equal to float64 rounding). --until-stable TOL stops after the first window at
+which A = (L·C0 + P·Pᵀ)⁻¹·P (MEMIT's solve for the first P keys of the corpus, L default 15000, P
+default 64) changed by less than TOL (relative) at every layer; the statistics are keyed by the
+samples reached. With several passes the first pass's layers decide where to stop and the later
+passes sum the same samples (their last change is reported, not waited for). merge adds up shards:
+parts that tile one range of one corpus keep that corpus's key, others get corpus
+"merged:<sha256 of the parts>"; overlapping sample ranges are refused.`;
 
 export async function statsCommand(argv: string[]): Promise<void> {
   if (argv[0] === "merge") return mergeCommand(argv.slice(1));
@@ -42,6 +47,7 @@ export async function statsCommand(argv: string[]): Promise<void> {
       "max-len": { type: "string" },
       dtype: { type: "string" },
       "batch-tokens": { type: "string" },
+      "stats-memory": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
       shard: { type: "string" },
@@ -103,10 +109,17 @@ export async function statsCommand(argv: string[]): Promise<void> {
           }
         : {}),
       signal: controller.signal,
+      ...(values["stats-memory"] !== undefined
+        ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) }
+        : {}),
+      onPlan: (plan) => {
+        if (!values.json) console.error(describeStatsPlan(plan));
+      },
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
         tokens = p.tokens;
-        bar.update(p.done, p.total, `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
+        const pass = p.passes ? `pass ${p.pass}/${p.passes}, ` : "";
+        bar.update(p.done, p.total, `${pass}${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
       },
     });
   } catch (error) {

@@ -3,7 +3,10 @@
 // compute_z loss before and after, and timings split as the issue asks (statistics, z, keys, solve).
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
+import type { EditVariant } from "../methods/variants/index.js";
 import type { EditRequest } from "../requests/types.js";
+import type { RoundingLoss } from "./rounding.js";
+import { HalfTensor } from "../../models/layers/weight.js";
 
 export interface LayerDeltaRecord {
   layer: number;
@@ -12,6 +15,8 @@ export interface LayerDeltaRecord {
   delta_norm: number;
   /** Frobenius norm of W before this batch */
   weight_norm: number;
+  /** Frobenius norm of W − W₀ after this batch: the weight's total shift since loading */
+  shift_norm?: number;
 }
 
 export interface RequestRecord {
@@ -35,6 +40,8 @@ export interface EditLog {
   locedit_version: string;
   method: EditMethod;
   blue: boolean;
+  /** a sequential variant of MEMIT or PMET (seq, rect, prune) */
+  variant?: EditVariant;
   batch: number;
   hparams: EditHparams;
   hparams_source: string;
@@ -46,23 +53,48 @@ export interface EditLog {
   timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
 }
 
+/**
+ * Critical layers chosen outside the hyperparameter file (e.g. `locedit edit --layers auto`, from
+ * causal tracing): they replace its `layers`, and the choice and its evidence go into the log.
+ */
+export interface CriticalLayersChoice {
+  layers: number[];
+  /** how they were chosen, e.g. "causal tracing (--layers auto)" or "--layers" */
+  source: string;
+  /** the numbers behind the choice (e.g. the tracing suggestion) */
+  evidence?: unknown;
+}
+
 /** edit-log.json: every batch since the model was loaded (or last restored). */
 export interface EditLogFile {
   locedit_version: string;
   model: string;
   method: EditMethod;
   blue: boolean;
+  variant?: EditVariant;
   hparams: EditHparams;
   hparams_source: string;
   hparams_derivation?: Record<string, string>;
   hparams_warnings?: string[];
+  /** present when the critical layers were chosen outside the hyperparameter file */
+  critical_layers?: CriticalLayersChoice;
   requests: number;
   batches: EditLog[];
+  /** the dtype asked for at the last save ("checkpoint": each tensor's own) and what rounding kept of the edit */
+  saved?: { dtype: string; rounding: RoundingLoss | null };
 }
 
-function frobenius(values: Float32Array): number {
+function frobenius(values: Float32Array | HalfTensor): number {
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  const chunk = new Float32Array(Math.min(values.length, 65536));
+  for (let start = 0; start < values.length; start += chunk.length) {
+    const count = Math.min(chunk.length, values.length - start);
+    const part =
+      values instanceof HalfTensor
+        ? values.widenInto(chunk, 0, start, count)
+        : values.subarray(start, start + count);
+    for (let i = 0; i < count; i++) s += part[i] * part[i];
+  }
   return Math.sqrt(s);
 }
 

@@ -1,12 +1,14 @@
 // compute_z with its prefix cache (each step runs rows from the lookup token on, attending to the
 // cached keys and values of the positions before it) against the uncached objective over whole
 // rows: the loss, every request's gradient at every delta site, and the z that computeZ returns
-// agree within 1e-5 relative on the gpt2, gptj and llama fixtures; so do passes of a few requests
-// (the pass size only splits the batch).
+// agree within 1e-5 relative on the gpt2, gptj and llama fixtures and on llama-tiny-f16, whose
+// weights stay 16-bit in memory (HalfTensor); so do passes of a few requests (the pass size only
+// splits the batch).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { computeZ } from "../../../src/editing/compute-z/compute-z.js";
 import { ZObjective, type SiteVectors } from "../../../src/editing/compute-z/objective.js";
+import { HalfTensor } from "../../../src/models/layers/weight.js";
 import type { DeltaSite } from "../../../src/models/types.js";
 import { createRng } from "../../../src/util/random.js";
 import { fixtureModel, randomRequests } from "../helpers.js";
@@ -27,9 +29,13 @@ function relative(a: readonly ArrayLike<number>[], b: readonly ArrayLike<number>
   return diff / scale;
 }
 
-for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny"] as const) {
+for (const name of ["gpt2-tiny", "gptj-tiny", "llama-tiny", "llama-tiny-f16"] as const) {
   describe(`compute_z prefix cache on ${name}`, () => {
     const model = fixtureModel(name);
+    if (name === "llama-tiny-f16")
+      it("keeps its weights 16-bit in memory (the cached paths run on HalfTensor weights)", () => {
+        for (const spec of model.specs) assert.ok(model.weight(spec.name) instanceof HalfTensor, spec.name);
+      });
     const C = model.config.hiddenSize;
     // a longer tail after the subject and two target tokens: suffixes of several positions
     const requests = randomRequests(model, 4, 23, 2, 3);
