@@ -30,8 +30,8 @@ its sum kept in float64, so that merging all N gives the unsharded statistics (s
 token count, sums equal to float64 rounding). --until-stable TOL stops after the first window at
 which A = (L·C0 + P·Pᵀ)⁻¹·P (MEMIT's solve for the first P keys of the corpus, L default 15000, P
 default 64) changed by less than TOL (relative) at every layer; the statistics are keyed by the
-samples reached. With several passes the first pass's layers decide where to stop and the later
-passes sum the same samples (their last change is reported, not waited for). merge adds up shards:
+samples reached; with several passes each checks its own layers, none stops before an earlier one,
+and those that stopped short are summed again to the furthest stop. merge adds up shards:
 parts that tile one range of one corpus keep that corpus's key, others get corpus
 "merged:<sha256 of the parts>"; overlapping sample ranges are refused.`;
 
