@@ -46,7 +46,8 @@ export function checkSameSettings(
   given: ExperimentSettings,
 ): void {
   for (const key of Object.keys(SETTING_FLAGS) as (keyof ExperimentSettings)[])
-    if (JSON.stringify(saved[key]) !== JSON.stringify(given[key]))
+    // a setting added after the run began is absent from its config.json: absent reads as not given
+    if (JSON.stringify(saved[key] ?? null) !== JSON.stringify(given[key]))
       throw new Error(
         `${runDir} holds a run started with ${SETTING_FLAGS[key]} ${show(saved[key])}, not ${show(given[key])}: ` +
           "resume it with the flags it began with (its config.json has the command), or choose another --out",
@@ -106,6 +107,7 @@ export function buildRunConfig(inputs: ConfigInputs, created = new Date().toISOS
     variant: s.variant,
     key_history: editor.method === "alphaedit" || s.variant === "seq",
     updated_layers: editor.updatedLayers,
+    ...(editor.criticalLayers ? { critical_layers: editor.criticalLayers } : {}),
     batches: inputs.batches,
     hparams: r.hparams,
     hparams_source: r.source,

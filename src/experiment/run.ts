@@ -8,7 +8,14 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Editor, type EditProgress } from "../editing/editor/editor.js";
-import type { EditLog } from "../editing/editor/edit-log.js";
+import type { CriticalLayersChoice, EditLog } from "../editing/editor/edit-log.js";
+import { chooseCriticalLayers } from "../editing/editor/critical-layers.js";
+import { resolveHparams } from "../editing/hparams/resolve.js";
+import type { EditRequest } from "../editing/requests/types.js";
+import type { CausalLM } from "../models/causal-lm.js";
+import { loadModel } from "../models/load.js";
+import { loadTokenizer } from "../tokenizers/load-tokenizer.js";
+import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { checkVariant } from "../editing/methods/variants/index.js";
 import type { ConsistencyReferences } from "../eval/consistency/consistency.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -89,8 +96,7 @@ export function checkSettings(s: ExperimentSettings): void {
 function openRunFolder(out: string, resume: boolean, settings: ExperimentSettings): RunConfig | null {
   if (!existsSync(out)) {
     if (resume) throw new Error(`--resume: ${out} does not exist; run without --resume to start it`);
-    mkdirSync(out, { recursive: true });
-    return null;
+    return null; // made once every input has been checked (nothing is left behind by a bad flag)
   }
   if (!resume) {
     if (readdirSync(out).length > 0)
@@ -128,6 +134,39 @@ function batchLine(log: EditLog, edits: number): BatchLine {
     })),
     requests: log.requests.map((r) => ({ case_id: r.id ?? "", z: r.z })),
   };
+}
+
+/**
+ * --layers: the critical layers, chosen on the unedited model before the first batch (tracing for
+ * "auto") and read back from config.json when the run resumes, so a resumed run edits the same ones.
+ */
+function criticalLayersOf(
+  settings: ExperimentSettings,
+  saved: RunConfig | null,
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  requests: readonly EditRequest[],
+  report: (detail: string) => void,
+): CriticalLayersChoice | undefined {
+  if (settings.layers === null) return undefined;
+  if (saved) {
+    if (!saved.critical_layers)
+      throw new Error(
+        "--resume: the run's config.json records no critical_layers although it was begun with --layers",
+      );
+    return saved.critical_layers;
+  }
+  const h = resolveHparams({
+    method: settings.method,
+    blue: settings.blue,
+    hparamsFile: settings.hparams ?? undefined,
+    modelDir: settings.model,
+    config: model.config,
+  }).hparams;
+  return chooseCriticalLayers(settings.layers, model, tokenizer, requests, {
+    windowLength: h.layers[h.layers.length - 1] - h.layers[0] + 1,
+    onProgress: (done, total, stage) => report(`${stage} (${done}/${total})`),
+  });
 }
 
 function describe(e: EditProgress): string {
@@ -169,8 +208,12 @@ export async function runExperiment(options: ExperimentOptions): Promise<Metrics
       sessionEdits,
       sessionSeconds: (performance.now() - started) / 1000,
     });
-  const editor = await Editor.fromPretrained(settings.model, {
+  const model = loadModel(settings.model);
+  const tokenizer = await loadTokenizer(settings.model);
+  const layers = criticalLayersOf(settings, saved, model, tokenizer, records.requests, report);
+  const editor = Editor.fromModel(model, tokenizer, settings.model, {
     method: settings.method,
+    ...(layers ? { layers } : {}),
     blue: settings.blue,
     ...(settings.variant ? { variant: settings.variant } : {}),
     ...(settings.hparams !== null ? { hparams: settings.hparams } : {}),
@@ -196,6 +239,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Metrics
       seconds: seconds0,
     };
   }
+  if (!saved) mkdirSync(out, { recursive: true });
   const batchesPath = join(out, BATCHES_FILE);
   const probesPath = join(out, PROBES_FILE);
   keepJsonLines(batchesPath, counts.batches_done, "batches");

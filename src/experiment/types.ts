@@ -1,7 +1,7 @@
 // The RUN/ folder of `locedit experiment` (a contract other tools read): config.json, batches.jsonl
 // (one line per finished batch), probes.jsonl (one line per probe evaluation), metrics.json (the
 // final figures), report.html and report.md, and state/ (what a resumed run continues from).
-import type { RequestRecord } from "../editing/editor/edit-log.js";
+import type { CriticalLayersChoice, RequestRecord } from "../editing/editor/edit-log.js";
 import type { EditHparams, EditMethod } from "../editing/hparams/types.js";
 import type { EditVariant } from "../editing/methods/variants/index.js";
 import type { ProbeResult } from "../eval/probes/run-probe.js";
@@ -37,6 +37,8 @@ export interface ExperimentSettings {
   idf: string | null;
   tfidfCorpus: string[];
   batchRows: number;
+  /** critical layers replacing the hyperparameters' window: "auto" (causal tracing) or "3,4,5" (null: keep them) */
+  layers: string | null;
 }
 
 /** The command-line flag of each setting (a resumed run's mismatch names it). */
@@ -64,6 +66,7 @@ export const SETTING_FLAGS: Record<keyof ExperimentSettings, string> = {
   idf: "--idf",
   tfidfCorpus: "--tfidf-corpus",
   batchRows: "--batch-rows",
+  layers: "--layers",
 };
 
 /** config.json */
@@ -95,6 +98,8 @@ export interface RunConfig {
   /** whether the solve keeps the keys of earlier batches (seq's Σ K_pK_pᵀ, AlphaEdit's cache_c) */
   key_history: boolean;
   updated_layers: number[];
+  /** with --layers: the critical layers, how they were chosen and the evidence (chosen once, reused on --resume) */
+  critical_layers?: CriticalLayersChoice;
   batches: number;
   hparams: EditHparams;
   hparams_source: string;

@@ -233,4 +233,51 @@ describe("locedit trace / diagnose / edit --layers", () => {
     assert.match(bad.stderr, /--layers must be "auto" or layer indices 0 … 3 separated by commas, got '1,9'/);
     assert.ok(!existsSync(join(work, "edited2")));
   });
+
+  it("experiment --layers auto traces once, records the choice in config.json and reuses it on --resume", () => {
+    const out = join(work, "run");
+    const args = [
+      "experiment",
+      "--model",
+      MODEL,
+      "--method",
+      "memit",
+      "--blue",
+      "--records",
+      RECORDS,
+      "--edits",
+      "2",
+      "--batch-size",
+      "1",
+      "--skip-generation",
+      "--stats",
+      join(work, "stats"),
+      "--corpus",
+      CORPUS,
+      "--samples",
+      "100",
+      "--layers",
+      "auto",
+      "--out",
+      out,
+    ];
+    const r = run(...args);
+    assert.equal(r.code, 0, r.stderr);
+    const config = JSON.parse(readFileSync(join(out, "config.json"), "utf8"));
+    assert.equal(config.settings.layers, "auto");
+    assert.equal(config.critical_layers.source, "causal tracing (--layers auto)");
+    assert.equal(config.critical_layers.evidence.records, 2);
+    assert.deepEqual(config.hparams.layers, config.critical_layers.layers);
+    // BLUE updates the first and last of the traced window
+    const window = config.critical_layers.layers as number[];
+    assert.deepEqual(config.updated_layers, [window[0], window[window.length - 1]]);
+    // another choice of layers is another run: refused, naming the flag
+    const other = run(...args.slice(0, -4), "--layers", "1,2", "--out", out, "--resume");
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /--layers auto, not 1,2/);
+    const bad = run(...args.slice(0, -4), "--layers", "0,4", "--out", join(work, "run2"));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--layers must be "auto" or layer indices 0 … 3 separated by commas, got '0,4'/);
+    assert.ok(!existsSync(join(work, "run2")));
+  });
 });

@@ -32,6 +32,7 @@ const SETTINGS: ExperimentSettings = {
   idf: null,
   tfidfCorpus: [],
   batchRows: 64,
+  layers: null,
 };
 
 describe("experiment settings", () => {

@@ -3,22 +3,16 @@
 // (atomically: the folder appears whole or not at all) with edit-log.json beside the weights.
 import { existsSync } from "node:fs";
 import type { CriticalLayersChoice } from "../../editing/editor/edit-log.js";
+import { chooseCriticalLayers, TRACE_RECORDS } from "../../editing/editor/critical-layers.js";
 import { Editor, type EditProgress } from "../../editing/editor/editor.js";
 import { resolveHparams } from "../../editing/hparams/resolve.js";
 import { EDIT_METHODS, type EditMethod } from "../../editing/hparams/types.js";
 import { EDIT_VARIANTS, type EditVariant } from "../../editing/methods/variants/index.js";
 import { readRequestsFile } from "../../editing/requests/index.js";
 import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
-import type { EditRequest } from "../../editing/requests/types.js";
-import type { CausalLM } from "../../models/causal-lm.js";
-import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import { suggestCriticalLayers, suggestionJson } from "../../trace/index.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { progressBar } from "../progress.js";
 import type { RoundingLoss } from "../../editing/editor/rounding.js";
-
-/** Requests traced for --layers auto. */
-const TRACE_RECORDS = 20;
 
 const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedit [--blue] [--variant seq|rect|prune] [--hparams FILE]
                    --requests FILE --stats DIR [--corpus FILE ...] [--samples N] [--stats-memory GB] --out DIR
@@ -39,36 +33,6 @@ const USAGE = `usage: locedit edit --model DIR --method rome|memit|pmet|alphaedi
                    subject's last token over up to ${TRACE_RECORDS} of the requests; its length is the
                    hyperparameters' window), recorded in edit-log.json; or give them, e.g. --layers 3,4,5
   --json           print edit-log.json to stdout`;
-
-/** --layers: "auto" (causal tracing on the unedited model) or an explicit list. */
-function chooseLayers(
-  value: string,
-  model: CausalLM,
-  tokenizer: Tokenizer,
-  requests: readonly EditRequest[],
-  windowLength: number,
-): CriticalLayersChoice {
-  if (value !== "auto") {
-    const layers = value.split(",").map((x) => Number(x.trim()));
-    if (layers.length === 0 || layers.some((l) => !Number.isInteger(l) || l < 0 || l >= model.numLayers))
-      throw new UsageError(
-        `--layers must be "auto" or layer indices 0 … ${model.numLayers - 1} separated by commas, got '${value}'`,
-      );
-    return { layers, source: "--layers" };
-  }
-  const bar = progressBar("tracing", { plainEveryMs: 30_000 });
-  const facts = requests.slice(0, TRACE_RECORDS).map((r) => ({ prompt: r.prompt, subject: r.subject }));
-  const suggestion = suggestCriticalLayers(model, tokenizer, facts, {
-    windowLength,
-    onProgress: (p) => bar.update(p.done, p.total, p.stage),
-  });
-  bar.finish();
-  return {
-    layers: suggestion.layers,
-    source: "causal tracing (--layers auto)",
-    evidence: suggestionJson(suggestion),
-  };
-}
 
 function describeProgress(bar: ReturnType<typeof progressBar>, e: EditProgress): void {
   if (e.stage === "memory") console.error(e.detail);
@@ -135,13 +99,18 @@ export async function editCommand(argv: string[]): Promise<void> {
       modelDir,
       config: model.config,
     }).hparams;
-    layers = chooseLayers(
-      values.layers as string,
-      model,
-      tokenizer,
-      requests,
-      h.layers[h.layers.length - 1] - h.layers[0] + 1,
-    );
+    const bar = progressBar("tracing", { plainEveryMs: 30_000 });
+    try {
+      layers = chooseCriticalLayers(values.layers as string, model, tokenizer, requests, {
+        windowLength: h.layers[h.layers.length - 1] - h.layers[0] + 1,
+        onProgress: (done, total, stage) => bar.update(done, total, stage),
+      });
+    } catch (error) {
+      if ((error as Error).message.startsWith("--layers")) throw new UsageError((error as Error).message);
+      throw error;
+    } finally {
+      bar.finish();
+    }
     if (!values.json)
       console.error(
         `critical layers ${layers.layers.join(", ")} (${layers.source}` +

@@ -14,7 +14,7 @@ const USAGE = `usage: locedit experiment --model DIR --method rome|memit|pmet|al
                    [--probe TASK=FILE ...] [--probe-start N] [--probe-limit N] [--hparams FILE]
                    [--stats DIR] [--corpus FILE ... --samples N] [--seed S] [--skip-generation]
                    [--snippets FILE (--tfidf-vocab FILE --idf FILE | --tfidf-corpus FILE ...)]
-                   [--batch-rows N] --out RUN [--resume] [--save-model DIR] [--json]
+                   [--batch-rows N] [--layers auto|L1,L2,...] --out RUN [--resume] [--save-model DIR] [--json]
 
   Edits the first N records (or N drawn with --seed S) in consecutive batches of B on one model that
   is never restored, runs the probes before the first batch, after every K-th and after the last,
@@ -29,6 +29,9 @@ const USAGE = `usage: locedit experiment --model DIR --method rome|memit|pmet|al
   --skip-generation    no sampled generations: no fluency (nor consistency)
   --snippets FILE      CounterFact consistency against these attribute snippets, with the published
                        --tfidf-vocab/--idf or a vocabulary fitted on --tfidf-corpus files
+  --layers auto        critical layers by causal tracing over up to 20 of the edited records (the window of
+                       highest MLP effect, as long as the hyperparameters'), chosen once before the first
+                       batch and recorded in config.json's critical_layers; or give them, e.g. --layers 3,4,5
   --out RUN            the run folder (must not exist, unless --resume continues the run it holds)
   --save-model DIR     also write the edited model (Hugging Face folder with edit-log.json)
   --json               print metrics.json`;
@@ -76,6 +79,7 @@ function settingsOf(values: Record<string, unknown>): ExperimentSettings {
     idf: text("idf"),
     tfidfCorpus: list("tfidf-corpus"),
     batchRows: optionalInt(values, "batch-rows", 64, 1),
+    layers: text("layers"),
   };
 }
 
@@ -129,6 +133,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
       idf: { type: "string" },
       "tfidf-corpus": { type: "string", multiple: true },
       "batch-rows": { type: "string" },
+      layers: { type: "string" },
       out: { type: "string" },
       resume: { type: "boolean" },
       "save-model": { type: "string" },

@@ -199,6 +199,11 @@ export class Editor {
     return this.options.variant;
   }
 
+  /** The critical layers given in the options (`--layers`), with how they were chosen; undefined otherwise. */
+  get criticalLayers(): CriticalLayersChoice | undefined {
+    return this.options.layers;
+  }
+
   /** The layers whose weights this method changes: all critical layers, or BLUE's two boundary layers. */
   get updatedLayers(): number[] {
     return updatedLayersOf(this.method, this.hparams);
