@@ -1,0 +1,72 @@
+// Filesystem errors as one line that names the path and says the cause in words (STYLE.md §9):
+// Node's errno errors read "ENOSPC: no space left on device, write", often without any path
+// (write, read and fsync on a descriptor carry none). Callers that know the path wrap the error
+// with fsError(error, path, "write"); the CLI translates whatever raw errno error still reaches it.
+
+/** What each errno means for a user of locedit. */
+const CAUSES: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "the file is too large for the filesystem",
+  EROFS: "the filesystem is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or folder",
+  EISDIR: "it is a folder, a file was expected",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "it already exists",
+  ENOTEMPTY: "the folder is not empty",
+  EMFILE: "too many open files in this process",
+  ENFILE: "too many open files on the system",
+  EIO: "input/output error (a failing disk or network filesystem)",
+  EXDEV: "it is on another filesystem",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "too many symbolic links",
+  EBUSY: "the file or folder is busy",
+  ETXTBSY: "the file is busy",
+  ESTALE: "stale network file handle",
+};
+
+export interface ErrnoLike extends Error {
+  code: string;
+  syscall?: string;
+  path?: string;
+  dest?: string;
+}
+
+/** Whether `error` is a Node errno error (it has a string `code` like "ENOSPC"). */
+export function isErrnoError(error: unknown): error is ErrnoLike {
+  return (
+    error instanceof Error &&
+    typeof (error as ErrnoLike).code === "string" &&
+    /^E[A-Z]+$/.test((error as ErrnoLike).code)
+  );
+}
+
+/** The cause in words, with the errno code: "no space left on the device (ENOSPC)". */
+export function fsCause(error: ErrnoLike): string {
+  const cause = CAUSES[error.code] ?? error.message.replace(/^E[A-Z]+: /, "").replace(/, \w+ '.*$/, "");
+  return `${cause} (${error.code})`;
+}
+
+/**
+ * `<path>: cannot <action>: <cause> (<CODE>)` for an errno error; other errors are returned as
+ * they are. `path` defaults to the error's own path.
+ */
+export function fsError(error: unknown, path?: string, action?: string): Error {
+  if (!isErrnoError(error)) return error as Error;
+  const where = path ?? error.path ?? "a file";
+  const verb = action ?? error.syscall ?? "access it";
+  const translated = new Error(`${where}: cannot ${verb}: ${fsCause(error)}`, { cause: error });
+  (translated as ErrnoLike).code = error.code;
+  return translated;
+}
+
+/** Runs `fn`, rethrowing its errno errors as fsError(error, path, action). */
+export function withFsContext<T>(path: string, action: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw fsError(error, path, action);
+  }
+}
