@@ -47,6 +47,7 @@ export * as training from "./training/index.js";
 export {
   Editor,
   type EditorOptions,
+  type EditorSaveOptions,
   type EditProgress,
   type EditRequestInput,
 } from "./editing/editor/editor.js";

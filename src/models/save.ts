@@ -1,9 +1,10 @@
 // Saving a CausalLM as a Hugging Face folder (config.json, model.safetensors or shards, and the
 // tokenizer files copied from a source folder), all or nothing: the folder is built under a
-// temporary name and renamed into place, so a reader never sees it half-written.
-import { copyFileSync, existsSync } from "node:fs";
+// temporary name and renamed into place, so a reader never sees it half-written. An existing
+// folder is replaced only with `overwrite` (io/atomic.ts).
+import { copyFileSync, cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { publishDirectoryAtomicSync, writeFileAtomic } from "../io/atomic.js";
+import { publishDirectoryAtomicSync, writeFileAtomic, type PublishOptions } from "../io/atomic.js";
 import { writeCheckpoint } from "../io/checkpoint-write.js";
 import { toHfConfig } from "./hf-config-write.js";
 import type { WritableDtype } from "../io/dtypes.js";
@@ -12,10 +13,12 @@ import { storedShape, toStoredLayout } from "./param-spec.js";
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"];
 
-export interface SaveOptions {
+export interface SaveOptions extends Pick<PublishOptions, "overwrite" | "onNotice"> {
   dtype?: WritableDtype;
   /** copy tokenizer and generation files from this folder when present */
   copyFilesFrom?: string;
+  /** subfolders of copyFilesFrom copied whole when present (e.g. "hparams") */
+  copyFolders?: string[];
   /** the original config.json object, kept as is (with locedit's fields checked) when given */
   hfConfig?: Record<string, unknown>;
   maxShardBytes?: number;
@@ -40,8 +43,12 @@ export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {
         const source = join(options.copyFilesFrom, file);
         if (existsSync(source)) copyFileSync(source, join(staging, file));
       }
+      for (const folder of options.copyFolders ?? []) {
+        const source = join(options.copyFilesFrom, folder);
+        if (existsSync(source)) cpSync(source, join(staging, folder), { recursive: true });
+      }
     }
     for (const [name, contents] of Object.entries(options.extraFiles ?? {}))
       writeFileAtomic(join(staging, name), contents);
-  });
+  }, options);
 }

@@ -6,8 +6,8 @@
 // segments, command_wall_seconds = this invocation with tokenizer, knowledge check and save). Checkpoints go to a sibling folder
 // (default OUT.checkpoints) so OUT stays a plain model folder; --resume continues from the newest.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   generateWorld,
@@ -164,6 +164,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (values.help) return void console.log(USAGE);
   const commandStarted = performance.now();
   const out = requireString(values, "out", USAGE);
+  // A previous training run's folder is replaced at the end; anything else is never overwritten.
+  if (existsSync(out) && !existsSync(join(out, "training.json")))
+    throw new UsageError(
+      `--out ${out} already exists and was not written by locedit train; choose a new folder`,
+    );
   const arch = (values.arch ?? "gpt2") as TrainableArch;
   if (arch !== "gpt2" && arch !== "llama")
     throw new UsageError(`--arch must be gpt2 or llama, got ${JSON.stringify(arch)}`);
@@ -252,6 +257,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     knowledge,
   };
   saveModel(model, out, {
+    overwrite: true,
     extraFiles: { ...tokenizer.files, "training.json": JSON.stringify(summary, null, 2) + "\n" },
   });
   if (values.json) return void console.log(JSON.stringify({ out: resolve(out), ...summary }));

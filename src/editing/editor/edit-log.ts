@@ -1,6 +1,10 @@
 // The record of one edited batch (what `locedit edit` writes as edit-log.json): method, BLUE,
 // where the hyperparameters came from, layers touched and the norm of each ΔW, each request's
 // compute_z loss before and after, and timings split as the issue asks (statistics, z, keys, solve).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseJsonText } from "../../io/json-text.js";
+import { isPlainObject } from "../../io/json-values.js";
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
 import type { EditRequest } from "../requests/types.js";
@@ -58,6 +62,21 @@ export interface EditLogFile {
   hparams_warnings?: string[];
   requests: number;
   batches: EditLog[];
+  /** the edit logs of the folder this model was loaded from, oldest first (editing an edited model) */
+  earlier_edits?: EditLogFile[];
+}
+
+/** The edit history of an edited model folder (its edit-log.json, flattened, oldest first); [] for none. */
+export function readEarlierEdits(modelDir: string): EditLogFile[] {
+  const path = join(modelDir, "edit-log.json");
+  if (!existsSync(path)) return [];
+  const parsed = parseJsonText(readFileSync(path, "utf8"), path);
+  if (!isPlainObject(parsed) || !Array.isArray(parsed.batches))
+    throw new Error(`${path}: expected a locedit edit log (an object with a "batches" list)`);
+  const { earlier_edits: earlier, ...own } = parsed as unknown as EditLogFile;
+  if (earlier !== undefined && !Array.isArray(earlier))
+    throw new Error(`${path}: field "earlier_edits" must be a list of edit logs`);
+  return [...(earlier ?? []), own];
 }
 
 function frobenius(values: Float32Array): number {

@@ -24,7 +24,15 @@ import { checkPrepared, type PreparedRequest } from "../prepare/prepared-request
 import { prepareRequests } from "../prepare/prepare-requests.js";
 import { checkBatch, parseRequests } from "../requests/index.js";
 import type { EditRequest } from "../requests/types.js";
-import { deltaRecords, frobenius, requestRecords, type EditLog, type EditLogFile } from "./edit-log.js";
+import {
+  deltaRecords,
+  frobenius,
+  readEarlierEdits,
+  requestRecords,
+  type EditLog,
+  type EditLogFile,
+} from "./edit-log.js";
+import { CARRIED_FOLDERS, checkSaveTarget, EDIT_LOG_FILE } from "./save-target.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
@@ -57,6 +65,14 @@ export interface EditorOptions {
   onProgress?: (event: EditProgress) => void;
 }
 
+export interface EditorSaveOptions extends Pick<SaveOptions, "dtype" | "maxShardBytes" | "onNotice"> {
+  /**
+   * Replace `outDir` if it exists — only a folder an earlier save wrote, holding nothing else; never
+   * the folder the model was loaded from. Default false: an existing `outDir` is an error.
+   */
+  overwrite?: boolean;
+}
+
 export class Editor {
   readonly snapshot: WeightSnapshot;
   readonly history: EditLog[] = [];
@@ -69,6 +85,8 @@ export class Editor {
    * they come from a file, at the first batch if they are derived (λ is scaled to that batch's keys).
    */
   private resolution: ResolvedHparams | null;
+  /** the edit history of the folder the model came from (an edited model's edit-log.json) */
+  private readonly earlierEdits: EditLogFile[];
 
   private constructor(
     readonly model: CausalLM,
@@ -80,6 +98,7 @@ export class Editor {
   ) {
     this.resolution = needsFirstBatch(preview) ? null : preview;
     this.snapshot = new WeightSnapshot(model);
+    this.earlierEdits = readEarlierEdits(modelDir);
     this.templates = options.contextTemplates ?? null;
     this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
     this.alphaEdit =
@@ -203,8 +222,13 @@ export class Editor {
     this.history.length = 0;
   }
 
-  /** Writes the edited model as a Hugging Face folder (atomically) with edit-log.json beside it. */
-  save(outDir: string, options: Pick<SaveOptions, "dtype" | "maxShardBytes"> = {}): void {
+  /**
+   * Writes the edited model as a new Hugging Face folder (atomically) with edit-log.json and the
+   * model's own hparams/ beside it. Refuses the folder the model came from and, without
+   * `overwrite`, any existing folder (save-target.ts).
+   */
+  save(outDir: string, options: EditorSaveOptions = {}): void {
+    checkSaveTarget(outDir, this.modelDir, options.overwrite === true);
     const hfConfig = JSON.parse(readFileSync(join(this.modelDir, "config.json"), "utf8")) as Record<
       string,
       unknown
@@ -212,8 +236,9 @@ export class Editor {
     saveModel(this.model, outDir, {
       ...options,
       copyFilesFrom: this.modelDir,
+      copyFolders: CARRIED_FOLDERS,
       hfConfig,
-      extraFiles: { "edit-log.json": JSON.stringify(this.editLog(), null, 2) + "\n" },
+      extraFiles: { [EDIT_LOG_FILE]: JSON.stringify(this.editLog(), null, 2) + "\n" },
     });
   }
 
@@ -230,6 +255,7 @@ export class Editor {
       ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
+      ...(this.earlierEdits.length > 0 ? { earlier_edits: this.earlierEdits } : {}),
     };
   }
 
