@@ -1,11 +1,13 @@
 // Loading a Hugging Face model folder (config.json + safetensors, single or sharded) into a
-// CausalLM: each tensor the config implies is read at its offset, widened to float32 and, for
-// GPT-2's Conv1D, transposed to [out, in]. Memory ≈ the float32 size of the parameters.
+// CausalLM: each tensor the config implies is read at its offset, widened to float32, checked to
+// be finite and, for GPT-2's Conv1D, transposed to [out, in]; a tensor the config does not use is
+// an error (load-checks.ts). Memory ≈ the float32 size of the parameters.
 import { openCheckpoint } from "../io/checkpoint.js";
 import { readModelConfig } from "./hf-config.js";
 import { requireTensor } from "../io/require-tensor.js";
 import { architectureFor } from "./architecture.js";
 import { CausalLM } from "./causal-lm.js";
+import { requireFinite, requireNoUnusedTensors } from "./load-checks.js";
 import { fromStoredLayout, sizeOf, storedShape, transpose2d } from "./param-spec.js";
 
 export interface LoadProgress {
@@ -29,6 +31,7 @@ export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
       const canonical = arch.canonicalName(name);
       if (canonical !== null) fileNames.set(canonical, name);
     }
+    requireNoUnusedTensors(checkpoint, arch, config, dir);
     const toLoad = arch.specs.filter((spec) => !spec.tiedTo);
     // Transposed tensors are read into one reused buffer, so the peak stays ≈ the float32 size.
     const scratch = new Float32Array(Math.max(0, ...toLoad.filter((s) => s.conv1d).map((s) => sizeOf(s.shape))));
@@ -37,12 +40,9 @@ export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
       const fileName = fileNames.get(spec.name) ?? spec.name;
       const stored = storedShape(spec);
       requireTensor(checkpoint, fileName, stored, dir, config.arch);
-      params.set(
-        spec.name,
-        spec.conv1d
-          ? transpose2d(checkpoint.readFloat32(fileName, scratch), stored[0], stored[1])
-          : fromStoredLayout(spec, checkpoint.readFloat32(fileName)),
-      );
+      const values = checkpoint.readFloat32(fileName, spec.conv1d ? scratch : undefined);
+      requireFinite(values, fileName, checkpoint.fileOf(fileName), stored);
+      params.set(spec.name, spec.conv1d ? transpose2d(values, stored[0], stored[1]) : fromStoredLayout(spec, values));
       options.onProgress?.({ loaded: index + 1, total: toLoad.length, name: spec.name });
     });
     return new CausalLM(config, params);
