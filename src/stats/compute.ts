@@ -3,12 +3,14 @@
 // for all missing layers at once, with periodic atomic checkpoints of the partial sums from which
 // an interrupted run resumes to the exact same result.
 import { existsSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { removeStaleTemporaryFiles } from "../io/staging.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { accumulateBatch, MomentScratch, newAccumulator, type MomentAccumulator } from "./accumulate.js";
 import { cursorAfter, planBatches, START, type BatchPlan, type PlanCursor } from "./batches.js";
 import { requireSamples } from "./corpus.js";
-import { corpusFingerprint, modelFingerprint } from "./fingerprint.js";
+import { corpusFingerprint, layerFingerprints } from "./fingerprint.js";
 import {
   DEFAULT_CHECKPOINT_SECONDS,
   resolveStatsOptions,
@@ -42,13 +44,16 @@ export async function loadOrComputeStats(
   options: StatsOptions,
 ): Promise<Map<number, LayerStats>> {
   const resolved = resolveStatsOptions(model, options);
-  const modelFp = modelFingerprint(resolved.modelDir);
+  const modelFps = layerFingerprints(model, tokenizer, resolved.layers);
   const corpusFp = corpusFingerprint(resolved.corpusFiles);
   const dim = model.config.intermediateSize;
   const result = new Map<number, LayerStats>();
   const jobs: LayerJob[] = [];
   for (const layer of resolved.layers) {
-    const key: StatsKey = { model: modelFp, layer, corpus: corpusFp, ...pick(resolved) };
+    const key: StatsKey = { model: modelFps.get(layer)!, layer, corpus: corpusFp, ...pick(resolved) };
+    // Temporary files of a run killed while writing (SIGKILL) are never read; remove them.
+    for (const notice of removeStaleTemporaryFiles(dirname(statsPath(resolved.cacheDir, key))))
+      options.onNotice?.(notice);
     const cached = readCached(resolved.cacheDir, key, dim);
     if (cached) {
       result.set(layer, cached);

@@ -29,6 +29,6 @@ export {
   type StatsBatch,
 } from "./batches.js";
 export { corpusSamples, countSamples, isSampleLine, type CorpusSample } from "./corpus.js";
-export { corpusFingerprint, modelFingerprint } from "./fingerprint.js";
+export { corpusFingerprint, layerFingerprints, modelFingerprint } from "./fingerprint.js";
 export { readStatsFile, statsPath, partialPath } from "./stats-file.js";
 export { resolveStatsOptions, DEFAULT_BATCH_TOKENS, DEFAULT_MAX_LEN, WINDOW_SAMPLES } from "./options.js";

@@ -3,7 +3,8 @@
 // holding "sum" (dim, dim) — F32 for dtype float32, F64 for float64 — and "count" (F64 scalar),
 // with the whole key, the count and the locedit version in `__metadata__`. A run in progress keeps
 // `<same name without .safetensors>.partial.safetensors`: the float64 sum so far (always F64, so a
-// resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic.
+// resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic. Every
+// file carries a checksum of its key and data, and its sum is checked plausible on read (integrity.ts).
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
@@ -11,9 +12,11 @@ import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
 import type { LayerStats, StatsDtype, StatsKey } from "./types.js";
 import { packageVersion } from "../util/package-root.js";
+import { CHECKSUM_FIELD, requireChecksum, requirePlausibleSum, statsChecksum } from "./integrity.js";
 
 const FORMAT = "locedit-layer-stats";
-const FORMAT_VERSION = "1";
+/** 2: with a checksum (version 1 files have none and are refused) */
+const FORMAT_VERSION = "2";
 
 export function shortFingerprint(fingerprint: string): string {
   const merged = /^merged:([0-9a-f]+)$/.exec(fingerprint);
@@ -37,18 +40,28 @@ export function writeStatsFile(path: string, stats: LayerStats, extra: Record<st
     stats.key.dtype === "float64"
       ? { dtype: "F64" as const, shape, data: stats.sum }
       : { dtype: "F32" as const, shape, data: Float32Array.from(stats.sum) };
+  const count = { dtype: "F64" as const, shape: [], data: new Float64Array([stats.count]) };
   mkdirSync(dirname(path), { recursive: true });
-  writeSafetensors(
-    path,
-    { sum, count: { dtype: "F64", shape: [], data: new Float64Array([stats.count]) } },
-    {
-      ...keyMetadata(stats.key),
-      dim: String(stats.dim),
-      count: String(stats.count),
-      kind: "final",
-      ...extra,
-    },
-  );
+  const metadata = {
+    ...keyMetadata(stats.key),
+    dim: String(stats.dim),
+    count: String(stats.count),
+    kind: "final",
+    ...extra,
+  };
+  writeSafetensors(path, { sum, count }, withChecksum(metadata, sum.data, count.data));
+}
+
+function bytesOf(data: Float32Array | Float64Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function withChecksum(
+  metadata: Record<string, string>,
+  sum: Float32Array | Float64Array,
+  count: Float64Array,
+): Record<string, string> {
+  return { ...metadata, [CHECKSUM_FIELD]: statsChecksum(metadata, bytesOf(sum), bytesOf(count)) };
 }
 
 /** Reads a statistics file; with `expected`, every key field must match. Errors name the file. */
@@ -86,21 +99,23 @@ export interface PartialStats {
 export function writePartialFile(path: string, key: StatsKey, partial: PartialStats): void {
   const dim = Math.round(Math.sqrt(partial.sum.length));
   const { cursor, plan } = partial;
+  const count = new Float64Array([partial.count]);
   mkdirSync(dirname(path), { recursive: true });
+  const metadata = {
+    ...keyMetadata(key),
+    kind: "partial",
+    dim: String(dim),
+    count: String(partial.count),
+    cursor: JSON.stringify(cursor),
+    plan: JSON.stringify(plan),
+  };
   writeSafetensors(
     path,
     {
       sum: { dtype: "F64", shape: [dim, dim], data: partial.sum },
-      count: { dtype: "F64", shape: [], data: new Float64Array([partial.count]) },
+      count: { dtype: "F64", shape: [], data: count },
     },
-    {
-      ...keyMetadata(key),
-      kind: "partial",
-      dim: String(dim),
-      count: String(partial.count),
-      cursor: JSON.stringify(cursor),
-      plan: JSON.stringify(plan),
-    },
+    withChecksum(metadata, partial.sum, count),
   );
 }
 
@@ -124,7 +139,10 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
       throw new Error(`${path}: not a locedit statistics file (metadata 'format' is ${meta.format})`);
     if (meta.format_version !== FORMAT_VERSION)
       throw new Error(
-        `${path}: statistics format version ${meta.format_version}, expected ${FORMAT_VERSION}`,
+        `${path}: statistics format version ${meta.format_version}, expected ${FORMAT_VERSION}` +
+          (meta.format_version === "1"
+            ? " (version 1 files carry no checksum: delete it to compute it again)"
+            : ""),
       );
     if (meta.kind !== kind) throw new Error(`${path}: a ${meta.kind} statistics file, expected ${kind}`);
     return read(file);
@@ -141,19 +159,23 @@ function readSumAndCount(file: SafetensorsFile, path: string) {
   const countInfo = file.has("count") ? file.info("count") : null;
   if (countInfo === null || countInfo.dtype !== "F64" || countInfo.shape.length !== 0)
     throw new Error(`${path}: expected an F64 scalar tensor 'count'`);
-  const stored = new Float64Array(file.readBytes("count").buffer, 0, 1)[0];
+  const sumInfo = file.info("sum");
+  if (sumInfo.dtype !== "F64" && sumInfo.dtype !== "F32")
+    throw new Error(`${path}: tensor 'sum' has dtype ${sumInfo.dtype}, expected F32 or F64`);
+  const countBytes = file.readBytes("count");
+  const sumBytes = file.readBytes("sum");
+  requireChecksum(file.metadata, sumBytes, countBytes, path);
+  const stored = new Float64Array(countBytes.buffer, countBytes.byteOffset, 1)[0];
   if (String(stored) !== file.metadata.count)
     throw new Error(`${path}: tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
-  return { dim, count: stored, sum: readSum(file) };
-}
-
-function readSum(file: SafetensorsFile): Float64Array {
-  const info = file.info("sum");
-  if (info.dtype === "F64") {
-    const bytes = file.readBytes("sum");
-    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
-  }
-  return Float64Array.from(file.readFloat32("sum"));
+  if (!(Number.isInteger(stored) && stored >= 0))
+    throw new Error(`${path}: tensor 'count' is ${stored}, expected a token count`);
+  const sum =
+    sumInfo.dtype === "F64"
+      ? new Float64Array(sumBytes.buffer, sumBytes.byteOffset, sumBytes.length / 8)
+      : Float64Array.from(new Float32Array(sumBytes.buffer, sumBytes.byteOffset, sumBytes.length / 4));
+  requirePlausibleSum(sum, dim, stored, path);
+  return { dim, count: stored, sum };
 }
 
 function keyMetadata(key: StatsKey): Record<string, string> {

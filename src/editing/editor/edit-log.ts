@@ -62,6 +62,15 @@ export interface EditLogFile {
   hparams_warnings?: string[];
   requests: number;
   batches: EditLog[];
+  /** the key of each layer's statistics (C0) used: model and corpus fingerprints, samples, … */
+  statistics?: {
+    layer: number;
+    model: string;
+    corpus: string;
+    samples: number;
+    max_len: number;
+    dtype: string;
+  }[];
   /** the edit logs of the folder this model was loaded from, oldest first (editing an edited model) */
   earlier_edits?: EditLogFile[];
 }

@@ -63,6 +63,8 @@ export interface EditorOptions {
   /** context templates to use instead of sampling them (first group ["{}"]) */
   contextTemplates?: string[][];
   onProgress?: (event: EditProgress) => void;
+  /** hears what the Editor decided or cleaned up on its own (samples used, stale files removed) */
+  onNotice?: (message: string) => void;
 }
 
 export interface EditorSaveOptions extends Pick<SaveOptions, "dtype" | "maxShardBytes" | "onNotice"> {
@@ -100,7 +102,9 @@ export class Editor {
     this.snapshot = new WeightSnapshot(model);
     this.earlierEdits = readEarlierEdits(modelDir);
     this.templates = options.contextTemplates ?? null;
-    this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
+    this.statistics = options.stats
+      ? new LayerStatistics(model, tokenizer, modelDir, options.stats, options.onNotice)
+      : null;
     this.alphaEdit =
       preview.method === "alphaedit"
         ? new AlphaEditState((layer) => this.covariance(layer), preview.hparams.nullspace_threshold)
@@ -255,6 +259,7 @@ export class Editor {
       ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
+      ...(this.statistics ? { statistics: this.statistics.used().map(statisticsRecord) } : {}),
       ...(this.earlierEdits.length > 0 ? { earlier_edits: this.earlierEdits } : {}),
     };
   }
@@ -293,6 +298,11 @@ export class Editor {
       return stats;
     };
   }
+}
+
+function statisticsRecord(key: ReturnType<LayerStatistics["used"]>[number]) {
+  const { layer, model, corpus, samples, maxLen, dtype } = key;
+  return { layer, model, corpus, samples, max_len: maxLen, dtype };
 }
 
 /** The layers whose weights `method` changes: all critical layers, or BLUE's two boundary layers. */
