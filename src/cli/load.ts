@@ -1,11 +1,11 @@
 // Loading a model folder and its tokenizer for a CLI command, with a progress bar on a TTY.
 import { loadModel } from "../models/load.js";
 import { loadTokenizer } from "../tokenizers/load-tokenizer.js";
-import { progressBar } from "./progress.js";
+import { LONG_COMMAND, progressBar } from "./progress.js";
 
 export async function loadModelAndTokenizer(dir: string) {
-  const bar = progressBar("loading");
-  const model = loadModel(dir, { onProgress: (p) => bar.update(p.loaded, p.total, p.name) });
+  const bar = progressBar("loading", LONG_COMMAND);
+  const model = loadModel(dir, { onProgress: (p) => bar.update(p.loaded, p.total, p.name, "loading the model") });
   bar.finish();
   const tokenizer = await loadTokenizer(dir);
   if (tokenizer.vocabSize > model.config.vocabSize)

@@ -2,6 +2,7 @@
 // Node's errno errors read "ENOSPC: no space left on device, write", often without any path
 // (write, read and fsync on a descriptor carry none). Callers that know the path wrap the error
 // with fsError(error, path, "write"); the CLI translates whatever raw errno error still reaches it.
+import { readFileSync } from "node:fs";
 
 /** What each errno means for a user of locedit. */
 const CAUSES: Record<string, string> = {
@@ -68,5 +69,19 @@ export function withFsContext<T>(path: string, action: string, fn: () => T): T {
     return fn();
   } catch (error) {
     throw fsError(error, path, action);
+  }
+}
+
+/** The cause of a failed file operation in words: fsCause for errno errors, else the message. */
+export function causeOf(error: unknown): string {
+  return isErrnoError(error) ? fsCause(error) : (error as Error).message;
+}
+
+/** A UTF-8 text file; an unreadable one is `<path>: cannot read <what>: <cause>`. */
+export function readTextFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read ${what}: ${causeOf(error)}`, { cause: error });
   }
 }

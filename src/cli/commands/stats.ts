@@ -8,9 +8,11 @@ import { DEFAULT_BATCH_TOKENS } from "../../stats/options.js";
 import { meanSquaredNorm } from "../../stats/second-moment.js";
 import { statsPath } from "../../stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../stats/types.js";
+import { checkOutputFolder } from "../../io/output-check.js";
 import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { statisticsBytes } from "../output-size.js";
 import { loadModelAndTokenizer } from "../load.js";
-import { progressBar } from "../progress.js";
+import { LONG_COMMAND, progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
                     [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
@@ -52,9 +54,13 @@ export async function statsCommand(argv: string[]): Promise<void> {
   // Before the (possibly long) model load: a missing corpus file is the commonest mistake.
   for (const file of corpusFiles)
     if (!existsSync(file)) throw new Error(`${file}: corpus file does not exist`);
+  checkOutputFolder(cacheDir, {
+    bytes: statisticsBytes(modelDir, new Set(layers).size, dtype),
+    what: `the statistics of ${new Set(layers).size} layer(s)`,
+  });
   const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
 
-  const bar = progressBar("stats");
+  const bar = progressBar("stats", LONG_COMMAND);
   const cached = new Set<number>();
   const started = Date.now();
   let tokens = 0;
@@ -73,10 +79,16 @@ export async function statsCommand(argv: string[]): Promise<void> {
       cacheDir,
       modelDir,
       signal: controller.signal,
+      onNotice: (message) => console.error(`note: ${message}`),
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
         tokens = p.tokens;
-        bar.update(p.done, p.total, `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
+        bar.update(
+          p.done,
+          p.total,
+          `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`,
+          "statistics",
+        );
       },
     });
   } catch (error) {
@@ -117,6 +129,7 @@ function layerSummary(stats: LayerStats, path: string) {
   const trace = meanSquaredNorm(stats);
   return {
     layer: stats.layer,
+    model: stats.key.model,
     dim: stats.dim,
     count: stats.count,
     trace_c0: trace,

@@ -6,7 +6,8 @@
 // segments, command_wall_seconds = this invocation with tokenizer, knowledge check and save). Checkpoints go to a sibling folder
 // (default OUT.checkpoints) so OUT stays a plain model folder; --resume continues from the newest.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
@@ -78,7 +79,7 @@ function loadCorpus(values: Record<string, unknown>): Corpus {
   if (values["world-spec"] !== undefined) return loadSpecCorpus(requireString(values, "world-spec", USAGE));
   if (values.text !== undefined) {
     const file = requireString(values, "text", USAGE);
-    const text = readFileSync(file, "utf8");
+    const text = readTextFile(file, "the training text");
     const documents = text.split(/\r?\n/).filter((line) => line.length > 0);
     if (documents.length === 0) throw new Error(`${file}: no documents (expected one document per line)`);
     const sha256 = createHash("sha256").update(text).digest("hex");
@@ -134,7 +135,7 @@ function formatDuration(ms: number): string {
 
 /** Progress: a bar on a TTY, otherwise a log line every ~5% of the steps (stderr either way). */
 function progressRenderer(steps: number) {
-  const bar = progressBar("train");
+  const bar = progressBar("train"); // off a TTY: its own log lines below
   const tty = process.stderr.isTTY === true;
   const logEvery = Math.max(1, Math.round(steps / 20));
   const line = (text: string) => (tty ? bar.finish(text) : process.stderr.write(`${text}\n`));

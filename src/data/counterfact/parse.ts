@@ -1,7 +1,7 @@
 // Reading and validating CounterFact records (Meng et al., "Locating and Editing Factual
 // Associations in GPT", 2022: the `counterfact.json` / `multi_counterfact.json` format). Every
 // error names the source, the record's index and case_id, and the field at fault.
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
 import type { CounterFactRecord } from "./record.js";
 import { parseJsonText } from "../../io/json-text.js";
 import { describeValue, isPlainObject } from "../../io/json-values.js";
@@ -88,11 +88,5 @@ export function parseCounterfactRecords(json: unknown, source = "counterfact rec
 
 /** Reads and validates a CounterFact JSON file (an array of records). */
 export function readCounterfactFile(path: string): CounterFactRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(`cannot read CounterFact records ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  return parseCounterfactRecords(parseJsonText(text, path), path);
+  return parseCounterfactRecords(parseJsonText(readTextFile(path, "CounterFact records"), path), path);
 }

@@ -8,6 +8,7 @@ import { isPlainObject } from "../../io/json-values.js";
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
 import type { EditRequest } from "../requests/types.js";
+import type { RequestOutcome } from "./outcome.js";
 
 export interface LayerDeltaRecord {
   layer: number;
@@ -33,6 +34,8 @@ export interface RequestRecord {
     nll_after: number;
     steps: number;
   }[];
+  /** whether the edit took: the request scored on its prompt before and after the batch (outcome.ts) */
+  outcome: RequestOutcome;
 }
 
 export interface EditLog {
@@ -47,7 +50,18 @@ export interface EditLog {
   layers: number[];
   deltas: LayerDeltaRecord[];
   requests: RequestRecord[];
-  timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
+  /** ids of the requests that did not take (see each request's outcome) */
+  not_taken: (string | number)[];
+  timings_s: {
+    statistics: number;
+    z: number;
+    keys: number;
+    solve: number;
+    apply: number;
+    /** scoring every request before and after the batch */
+    score: number;
+    total: number;
+  };
 }
 
 /** edit-log.json: every batch since the model was loaded (or last restored). */
@@ -94,7 +108,11 @@ function frobenius(values: Float32Array): number {
   return Math.sqrt(s);
 }
 
-export function requestRecords(requests: readonly EditRequest[], result: DeltaResult): RequestRecord[] {
+export function requestRecords(
+  requests: readonly EditRequest[],
+  result: DeltaResult,
+  outcomes: readonly RequestOutcome[],
+): RequestRecord[] {
   return requests.map((r, i) => ({
     ...(r.id === undefined ? {} : { id: r.id }),
     prompt: r.prompt,
@@ -116,6 +134,7 @@ export function requestRecords(requests: readonly EditRequest[], result: DeltaRe
         };
       })
       .slice(0, result.method === "rome" ? 1 : undefined),
+    outcome: outcomes[i],
   }));
 }
 

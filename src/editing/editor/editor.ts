@@ -33,6 +33,7 @@ import {
   type EditLogFile,
 } from "./edit-log.js";
 import { CARRIED_FOLDERS, checkSaveTarget, EDIT_LOG_FILE } from "./save-target.js";
+import { EditNotTakenError, isZeroUpdate, judgeOutcomes, notTakenSummary, scoreRequests } from "./outcome.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
@@ -41,7 +42,7 @@ export type EditRequestInput = EditRequest | Record<string, unknown>;
 export const LOCEDIT_VERSION = "0.1.0";
 
 export interface EditProgress {
-  stage: "statistics" | "templates" | "z" | "layer" | "apply";
+  stage: "load" | "statistics" | "templates" | "z" | "layer" | "apply" | "score";
   layer?: number;
   step?: number;
   total?: number;
@@ -65,6 +66,11 @@ export interface EditorOptions {
   onProgress?: (event: EditProgress) => void;
   /** hears what the Editor decided or cleaned up on its own (samples used, stale files removed) */
   onNotice?: (message: string) => void;
+  /**
+   * A request that did not take (outcome.ts) makes `edit` undo its batch and throw an
+   * EditNotTakenError; by default the verdicts are only recorded (log.requests[i].outcome).
+   */
+  strict?: boolean;
 }
 
 export interface EditorSaveOptions extends Pick<SaveOptions, "dtype" | "maxShardBytes" | "onNotice"> {
@@ -117,7 +123,9 @@ export class Editor {
 
   /** Loads a Hugging Face folder and resolves the method's hyperparameters for it. */
   static async fromPretrained(dir: string, options: EditorOptions): Promise<Editor> {
-    const model = loadModel(dir);
+    const model = loadModel(dir, {
+      onProgress: (p) => options.onProgress?.({ stage: "load", step: p.loaded, total: p.total }),
+    });
     const tokenizer = await loadTokenizer(dir);
     return Editor.fromModel(model, tokenizer, dir, options);
   }
@@ -175,6 +183,10 @@ export class Editor {
       this.options,
       this.firstBatchKeyStats(prepared),
     );
+    const scoreStart = performance.now();
+    progress?.({ stage: "score" });
+    const scoresBefore = scoreRequests(this.model, this.tokenizer, requests);
+    let scoreSeconds = (performance.now() - scoreStart) / 1000;
     const result = METHODS[this.method](
       {
         model: this.model,
@@ -193,25 +205,46 @@ export class Editor {
     const applyStart = performance.now();
     const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.param(u.weight))]));
     progress?.({ stage: "apply" });
+    const thisBatch = new WeightSnapshot(this.model); // to undo only this batch (strict)
+    for (const u of result.updates) thisBatch.keep(u.weight);
     applyDeltas(this.model, result.updates, this.snapshot);
-    this.alphaEdit?.absorb(result);
     const applySeconds = (performance.now() - applyStart) / 1000;
+    const deltas = deltaRecords(result, norms);
+    const afterStart = performance.now();
+    progress?.({ stage: "score" });
+    const outcomes = judgeOutcomes(
+      scoresBefore,
+      scoreRequests(this.model, this.tokenizer, requests),
+      isZeroUpdate(deltas),
+    );
+    scoreSeconds += (performance.now() - afterStart) / 1000;
+    const batch = this.history.length + 1;
+    if (this.options.strict && outcomes.some((o) => !o.took)) {
+      thisBatch.restore();
+      throw new EditNotTakenError(
+        `${notTakenSummary(batch, requests, outcomes)}; the batch was undone (strict)`,
+        outcomes,
+      );
+    }
+    this.alphaEdit?.absorb(result);
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
       method: this.method,
       blue: result.blue,
-      batch: this.history.length + 1,
+      batch,
       hparams: this.hparams,
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
       context_templates: templates,
       layers: [...new Set(result.updates.map((u) => u.layer))],
-      deltas: deltaRecords(result, norms),
-      requests: requestRecords(requests, result),
+      deltas,
+      requests: requestRecords(requests, result, outcomes),
+      not_taken: requests.flatMap((r, i) => (outcomes[i].took ? [] : [r.id ?? i])),
       timings_s: {
         statistics: statsSeconds,
         ...result.timings,
         apply: applySeconds,
+        score: scoreSeconds,
         total: (performance.now() - started) / 1000,
       },
     };
