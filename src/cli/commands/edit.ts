@@ -117,6 +117,7 @@ export async function editCommand(argv: string[]): Promise<void> {
       if (error instanceof EditNotTakenError)
         throw new Error(
           `${error.message.replace(/; the batch was undone \(strict\)$/, "")}; --strict: nothing was written`,
+          { cause: error },
         );
       throw error;
     } finally {
