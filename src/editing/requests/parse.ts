@@ -5,6 +5,7 @@
 // array) or JSON Lines. Targets get a leading space as kmeng01/memit's memit_main does
 // (`" " + target_new["str"]` when it lacks one).
 import { readTextFile } from "../../io/fs-errors.js";
+import { requireBoundedText } from "../../io/text-limits.js";
 import { parseJsonText } from "../../io/json-text.js";
 import { isPlainObject, jsonPreview } from "../../io/json-values.js";
 import type { EditRequest } from "./types.js";
@@ -50,6 +51,7 @@ export function normalizeTarget(target: string, field: string): string {
 }
 
 function text(value: unknown, field: string): string {
+  if (typeof value === "string") requireBoundedText(value, field); // before trim() reads it all
   if (typeof value !== "string" || value.trim() === "")
     throw new Error(`field "${field}" must be a non-empty string, got ${jsonPreview(value)}`);
   return value;
