@@ -5,7 +5,9 @@ import { LONG_COMMAND, progressBar } from "./progress.js";
 
 export async function loadModelAndTokenizer(dir: string) {
   const bar = progressBar("loading", LONG_COMMAND);
-  const model = loadModel(dir, { onProgress: (p) => bar.update(p.loaded, p.total, p.name, "loading the model") });
+  const model = loadModel(dir, {
+    onProgress: (p) => bar.update(p.loaded, p.total, p.name, "loading the model"),
+  });
   bar.finish();
   const tokenizer = await loadTokenizer(dir);
   if (tokenizer.vocabSize > model.config.vocabSize)

@@ -1,6 +1,8 @@
 // How much room an output folder needs, known before anything is computed (issue 14, case 10):
 // a saved model is its parameters at the stored dtype plus headers and small files; statistics
-// are one dim² sum per layer (float32 or float64) and a float64 partial file while computing.
+// need at least their final files (one dim² sum per layer, float32 or float64) and room for one
+// float64 partial file being replaced (a run resumed on a nearly full disk must not be refused for
+// the partial files it already holds; should the disk fill later, the write fails cleanly).
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DTYPE_BYTES, type WritableDtype } from "../io/dtypes.js";
@@ -27,8 +29,8 @@ export function savedModelBytes(modelDir: string, dtype: WritableDtype, carried:
   return values * DTYPE_BYTES[dtype] + files + SLACK_BYTES;
 }
 
-/** Bytes of the statistics of `layers` (final file and float64 partial file per layer). */
+/** Bytes the statistics of `layers` need at least: their final files and one float64 partial file. */
 export function statisticsBytes(modelDir: string, layers: number, dtype: "float32" | "float64"): number {
   const dim = readModelConfig(modelDir).intermediateSize;
-  return layers * dim * dim * ((dtype === "float64" ? 8 : 4) + 8) + SLACK_BYTES;
+  return (layers * (dtype === "float64" ? 8 : 4) + 8) * dim * dim + SLACK_BYTES;
 }

@@ -50,17 +50,26 @@ export function fsCause(error: ErrnoLike): string {
   return `${cause} (${error.code})`;
 }
 
+/** A translated filesystem error: its message names the path and the cause; `code` is kept. */
+export class FsError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
 /**
- * `<path>: cannot <action>: <cause> (<CODE>)` for an errno error; other errors are returned as
- * they are. `path` defaults to the error's own path.
+ * `<path>: cannot <action>: <cause> (<CODE>)` for a raw errno error; other errors, and errors
+ * already translated, are returned as they are. `path` defaults to the error's own path.
  */
 export function fsError(error: unknown, path?: string, action?: string): Error {
-  if (!isErrnoError(error)) return error as Error;
+  if (!isErrnoError(error) || error instanceof FsError) return error as Error;
   const where = path ?? error.path ?? "a file";
   const verb = action ?? error.syscall ?? "access it";
-  const translated = new Error(`${where}: cannot ${verb}: ${fsCause(error)}`, { cause: error });
-  (translated as ErrnoLike).code = error.code;
-  return translated;
+  return new FsError(`${where}: cannot ${verb}: ${fsCause(error)}`, error.code, error);
 }
 
 /** Runs `fn`, rethrowing its errno errors as fsError(error, path, action). */

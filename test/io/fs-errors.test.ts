@@ -31,6 +31,7 @@ describe("filesystem errors", () => {
       "/data/out/model.safetensors: cannot write: no space left on the device (ENOSPC)",
     );
     assert.ok(isErrnoError(full), "the code survives for callers that branch on it");
+    assert.equal(fsError(full), full, "a translated error passes through a second translation unchanged");
     const dir = Object.assign(rawErrno("EISDIR", "read", "illegal operation on a directory"), {
       path: "/c/corpus",
     });

@@ -15,12 +15,14 @@ import { loadModelAndTokenizer } from "../load.js";
 import { LONG_COMMAND, progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
-                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] --out DIR [--json]
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N]
+                    [--checkpoint-batches N] --out DIR [--json]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
 
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
 samples are used. Statistics are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C)
-keeps its partial sums and the same command resumes it. merge writes the sum of the shards' sums
+keeps its partial sums and the same command resumes it; partial sums are also written every 60 s
+(or every N batches with --checkpoint-batches N), so a killed run resumes from the last of them. merge writes the sum of the shards' sums
 and counts under DIR, with corpus "merged:<sha256 of the shards' corpus fingerprints>".`;
 
 export async function statsCommand(argv: string[]): Promise<void> {
@@ -35,6 +37,7 @@ export async function statsCommand(argv: string[]): Promise<void> {
       "max-len": { type: "string" },
       dtype: { type: "string" },
       "batch-tokens": { type: "string" },
+      "checkpoint-batches": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -79,6 +82,9 @@ export async function statsCommand(argv: string[]): Promise<void> {
       cacheDir,
       modelDir,
       signal: controller.signal,
+      ...(values["checkpoint-batches"] === undefined
+        ? {}
+        : { checkpoint: { batches: optionalInt(values, "checkpoint-batches", 0, 1) } }),
       onNotice: (message) => console.error(`note: ${message}`),
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
