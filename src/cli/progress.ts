@@ -45,9 +45,13 @@ export function progressBar(label: string, options: NodeJS.WriteStream | Progres
   let stageStarted = started;
 
   function plainLine(done: number, total: number, detail: string, time: number): string {
-    if (stage === "") return `${label} ${format(done, total)} ${((time - started) / 1000).toFixed(1)}s ${detail}`.trimEnd();
+    if (stage === "")
+      return `${label} ${format(done, total)} ${((time - started) / 1000).toFixed(1)}s ${detail}`.trimEnd();
     const inStage = (time - stageStarted) / 1000;
-    const eta = inStage > 0 && done > 0 && total > done ? `, ETA ${formatSeconds((inStage / done) * (total - done))}` : "";
+    const eta =
+      inStage > 0 && done > 0 && total > done
+        ? `, ETA ${formatSeconds((inStage / done) * (total - done))}`
+        : "";
     const step = total > 0 ? ` ${format(done, total)}` : "";
     const extra = detail && detail !== stage ? ` (${detail})` : "";
     return `${label}: ${stage}${step}${extra}, ${formatSeconds((time - started) / 1000)} elapsed${eta}`;
