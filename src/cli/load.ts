@@ -1,13 +1,12 @@
 // Loading a model folder and its tokenizer for a CLI command, with a progress bar on a TTY.
 import { loadModel } from "../models/load.js";
 import { loadTokenizer } from "../tokenizers/load-tokenizer.js";
-import { LONG_COMMAND, progressBar } from "./progress.js";
+import { progressBar } from "./progress.js";
 
 export async function loadModelAndTokenizer(dir: string) {
-  const bar = progressBar("loading", LONG_COMMAND);
-  const model = loadModel(dir, {
-    onProgress: (p) => bar.update(p.loaded, p.total, p.name, "loading the model"),
-  });
+  // Off a TTY a line only every 30 s: a quick load (and a one-line error) stays quiet.
+  const bar = progressBar("loading", { plainEveryMs: 30_000 });
+  const model = loadModel(dir, { onProgress: (p) => bar.update(p.loaded, p.total, p.name) });
   bar.finish();
   const tokenizer = await loadTokenizer(dir);
   if (tokenizer.vocabSize > model.config.vocabSize)

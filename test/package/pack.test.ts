@@ -1,10 +1,21 @@
 // locedit used as a library from outside the repository (issue 14): `npm pack`, then install the
 // tarball into an empty folder — its install script builds the native addon from the shipped C
 // sources — and `import { Editor } from "locedit"` works there, the bundled model included. Offline:
-// the one dependency is packed from this checkout's node_modules and installed beside it.
+// the production dependencies (package-lock.json entries not marked dev) are copied from this
+// checkout's node_modules into the folder first, as a user's earlier install would have left them,
+// so npm resolves them without the registry.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -31,14 +42,17 @@ describe("the packed package", { skip: !hasNpm && "npm is not installed" }, () =
   it("installs from its tarball into an empty folder and imports as `locedit`", () => {
     const tarballs = join(work, "tarballs");
     mkdirSync(tarballs);
-    const dependency = join(repoRoot, "node_modules", "@huggingface", "tokenizers");
-    for (const source of [repoRoot, dependency]) {
-      const packed = npm(source, "pack", "--pack-destination", tarballs);
-      assert.equal(packed.code, 0, packed.out);
-    }
+    const packed = npm(repoRoot, "pack", "--pack-destination", tarballs);
+    assert.equal(packed.code, 0, packed.out);
     const app = join(work, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+    const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+    };
+    for (const [path, entry] of Object.entries(lock.packages))
+      if (path.startsWith("node_modules/") && !entry.dev && !entry.devOptional)
+        cpSync(join(repoRoot, path), join(app, path), { recursive: true });
     const files = readdirSync(tarballs).map((f) => join(tarballs, f));
     const installed = npm(app, "install", "--offline", "--no-package-lock", ...files);
     assert.equal(installed.code, 0, installed.out);

@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import { completionSays, type PromptProbe, type RecordProbe } from "../../demo/probe.js";
 import { runDemo, type DemoEvent, type DemoResult, type MethodReport } from "../../demo/run-demo.js";
 import { optionalInt, parseOptions } from "../args.js";
-import { LONG_COMMAND, progressBar, type ProgressBar } from "../progress.js";
+import { progressBar, type ProgressBar } from "../progress.js";
 import { packageRoot } from "../../util/package-root.js";
 
 const USAGE = `usage: locedit demo [--model DIR] [--records FILE] [--corpus FILE] [--stats DIR]
@@ -76,9 +76,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
     if (event.kind === "progress") {
       if (bar?.label !== event.label) {
         bar?.bar.finish();
-        bar = { label: event.label, bar: progressBar(event.label, LONG_COMMAND) };
+        bar = { label: event.label, bar: progressBar(event.label, { plainEveryMs: 30_000 }) };
       }
-      return bar.bar.update(event.done, event.total, event.detail, event.label);
+      return bar.bar.update(event.done, event.total, event.detail);
     }
     bar?.bar.finish();
     bar = null;

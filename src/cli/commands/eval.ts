@@ -18,7 +18,7 @@ import { readZsreFile } from "../../data/zsre/records.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { optionalInt, parseOptions, UsageError } from "../args.js";
 import { loadModelAndTokenizer } from "../load.js";
-import { LONG_COMMAND, progressBar } from "../progress.js";
+import { progressBar } from "../progress.js";
 import { consistencyReferences, formatProbe, formatWild, formatZsre } from "./eval-output.js";
 
 const USAGE = `usage: locedit eval --model DIR [--records FILE [--format counterfact|zsre]] [--limit N] [--batch-rows N]
@@ -143,8 +143,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const zsre = file !== undefined && format === "zsre" ? readZsreFile(file).slice(0, limit) : null;
   const probes = specs.map((spec) => loadProbe(spec));
   const { model, tokenizer } = await loadModelAndTokenizer(dir);
-  const bar = progressBar("eval", LONG_COMMAND);
-  const onProgress = (done: number, total: number) => bar.update(done, total, "", "scoring");
+  const bar = progressBar("eval", { plainEveryMs: 30_000 }); // off a TTY: a line every 30 s of a long run
+  const onProgress = (done: number, total: number) => bar.update(done, total);
   const started = performance.now();
   let summary: CounterfactSummary | null = null;
   let zsreSummary = null;
