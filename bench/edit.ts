@@ -112,8 +112,8 @@ export function editRows(ctx: BenchContext): Row[] {
   const model = randomModel(GPT2_124M);
   // LayerNorms as a trained GPT-2 has them (weight ≈ 1, bias ≈ 0), not N(0, 0.02²): with tiny gains
   // every pre-activation sits in GELU's linear part and the keys span only a d_model-wide subspace.
-  for (const [name, values] of model.params) if (/ln_[12f]\.weight$/.test(name)) values.fill(1);
-  for (const [name, values] of model.params) if (/ln_[12f]\.bias$/.test(name)) values.fill(0);
+  for (const name of model.params.keys()) if (/ln_[12f]\.weight$/.test(name)) model.param(name).fill(1);
+  for (const name of model.params.keys()) if (/ln_[12f]\.bias$/.test(name)) model.param(name).fill(0);
   const requests = benchRequests(5);
   const rng = createRng(8);
   const corpus = Array.from({ length: STATS.sequences }, () =>

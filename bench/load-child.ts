@@ -37,5 +37,5 @@ const vmHwm = reset ? procPeakRss() : null;
 const peakRss = vmHwm ?? process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
 const method = vmHwm !== null ? "VmHWM" : "ru_maxrss";
 const rssAfter = process.memoryUsage().rss;
-const parameterBytes = [...new Set(model.params.values())].reduce((sum, p) => sum + p.byteLength, 0);
+const parameterBytes = model.parameterBytes();
 console.log(JSON.stringify({ rssBefore, peakRss, method, rssAfter, parameterBytes, seconds }));

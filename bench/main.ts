@@ -6,6 +6,7 @@ import { native } from "../src/native/binding.js";
 import { describeBlasEnvironment, pythonExecutable } from "./baselines.js";
 import { editRows } from "./edit.js";
 import { gpt2Rows } from "./gpt2.js";
+import { halfRows } from "./half.js";
 import { loadMemoryRows } from "./load-memory.js";
 import { makeContext, parseOptions, type BenchContext } from "./options.js";
 import { formatJson, formatTable, type Row } from "./report.js";
@@ -17,6 +18,7 @@ const GROUPS: { title: string; run: (ctx: BenchContext) => Row[] }[] = [
   { title: "sgemm", run: sgemmRows },
   { title: "gpt2-124M forward / backward", run: gpt2Rows },
   { title: "checkpoint loading", run: loadMemoryRows },
+  { title: "16-bit weights and memory at real sizes", run: halfRows },
   { title: "training", run: trainRows },
   { title: "editing", run: editRows },
 ];

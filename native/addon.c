@@ -1,12 +1,13 @@
 /* Module registration of the locedit addon: dense linear algebra over OpenBLAS and LAPACKE, plus
- * the few elementwise kernels that profiling showed to matter (kernels.c), and the atomic renames
- * Node.js lacks (fs.c). */
+ * the few elementwise kernels that profiling showed to matter (kernels.c), GEMM with 16-bit
+ * float weights (half.c), and the atomic renames Node.js lacks (fs.c). */
 #include <node_api.h>
 #include "ops.h"
 #include "kernels.h"
 #include "attention.h"
 #include "training.h"
 #include "fs.h"
+#include "half.h"
 
 #define EXPORT(name, fn) {name, 0, fn, 0, 0, 0, napi_default, 0}
 
@@ -34,7 +35,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("renameNoReplace", js_rename_no_replace),
       EXPORT("renameExchange", js_rename_exchange),
       KERNEL_EXPORTS,
-      TRAINING_EXPORTS
+      TRAINING_EXPORTS,
+      HALF_EXPORTS
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

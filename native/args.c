@@ -76,6 +76,7 @@ wrong : {
            want == napi_float32_array   ? "Float32Array"
            : want == napi_float64_array ? "Float64Array"
            : want == napi_uint8_array   ? "Uint8Array"
+           : want == napi_uint16_array  ? "Uint16Array"
                                         : "Int32Array");
   return throw_error(env, fn, text);
 }

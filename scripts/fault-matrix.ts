@@ -1,5 +1,5 @@
-// Fault matrix for locedit's reliability (issue 14): SIGKILL at random points of `stats` and
-// `edit`, a disk that fills up mid-run, a read-only target and concurrent writers, each on the
+// Fault matrix for locedit's reliability (issue 14): SIGKILL at random points of `stats`,
+// `edit` and `experiment`, a disk that fills up mid-run, a read-only target and concurrent writers, each on the
 // bundled tiny-facts model, checking that nothing half-written or stale survives and that every
 // resume or rerun ends bit-identical to an uninterrupted run (scripts/fault-matrix/cases.ts).
 //   node dist/scripts/fault-matrix.js [--rounds N] [--seed S] [--json]
@@ -16,6 +16,7 @@ import {
   diskFull,
   EDIT_KILL,
   EDIT_SAVE_KILL,
+  EXPERIMENT_KILL,
   fileHashes,
   readOnlyTarget,
   sigkillRounds,
@@ -93,13 +94,21 @@ const editArgs = (out: string, stats: string, withCorpus: boolean) => [
   ...["--out", out],
 ];
 
+const experimentArgs = (out: string, stats: string) => [
+  ...["experiment", "--model", MODEL, "--method", "memit", "--hparams", hparams],
+  ...["--records", join(MODEL, "eval", "counterfact.json"), "--edits", "4", "--batch-size", "2"],
+  ...["--skip-generation", "--stats", stats, "--corpus", CORPUS, "--samples", "400", "--out", out],
+];
+
 async function reference(): Promise<Workspace> {
   log("reference runs (uninterrupted) …");
   const statsRun = await locedit([...statsArgs(join(root, "ref-stats")), "--checkpoint-batches", "1"]);
   const editRun = await locedit(editArgs(join(root, "ref-edited"), join(root, "ref-edit-stats"), true));
+  const experimentRun = await locedit(experimentArgs(join(root, "ref-run"), join(root, "ref-run-stats")));
   for (const [name, r] of [
     ["stats", statsRun],
     ["edit", editRun],
+    ["experiment", experimentRun],
   ] as const)
     if (r.code !== 0) throw new Error(`the reference ${name} run failed: ${r.stderr}`);
   return {
@@ -112,6 +121,9 @@ async function reference(): Promise<Workspace> {
     refModel: fileHashes(join(root, "ref-edited")),
     statsMs: statsRun.ms,
     editMs: editRun.ms,
+    experimentArgs,
+    refExperiment: join(root, "ref-run"),
+    experimentMs: experimentRun.ms,
   };
 }
 
@@ -125,13 +137,16 @@ const started = performance.now();
 const results: CaseResult[] = [];
 try {
   const ws = await reference();
-  log(`stats ${Math.round(ws.statsMs)} ms, edit ${Math.round(ws.editMs)} ms uninterrupted`);
+  log(
+    `stats ${Math.round(ws.statsMs)} ms, edit ${Math.round(ws.editMs)} ms, ` +
+      `experiment ${Math.round(ws.experimentMs)} ms uninterrupted`,
+  );
   const mounts = canMount(join(root, "probe"));
   const rows: [string, () => Promise<CaseResult[]>][] = [
     ["SIGKILL stats", () => sigkillRounds(ws, STATS_KILL, rounds, rng)],
     ["SIGKILL edit", () => sigkillRounds(ws, EDIT_KILL, rounds, rng)],
     ["SIGKILL edit (save)", () => sigkillRounds(ws, EDIT_SAVE_KILL, rounds, rng)],
-    // ["SIGKILL experiment", () => sigkillRounds(ws, EXPERIMENT_KILL, rounds, rng)],  once `locedit experiment` exists
+    ["SIGKILL experiment", () => sigkillRounds(ws, EXPERIMENT_KILL, rounds, rng)],
     ["disk full", () => (mounts ? diskFull(ws) : Promise.resolve([]))],
     ["read-only target", () => (mounts ? readOnlyTarget(ws) : Promise.resolve([]))],
     ["concurrent writers", () => concurrentWriters(ws, Math.max(1, Math.ceil(rounds / 2)))],

@@ -51,7 +51,7 @@ export {
   type EditProgress,
   type EditRequestInput,
 } from "./editing/editor/editor.js";
-export type { EditLog, EditLogFile } from "./editing/editor/edit-log.js";
+export type { CriticalLayersChoice, EditLog, EditLogFile } from "./editing/editor/edit-log.js";
 export { EditNotTakenError, type RequestOutcome } from "./editing/editor/outcome.js";
 export type { EditRequest } from "./editing/requests/types.js";
 export type { EditHparams, EditMethod, ResolvedHparams } from "./editing/hparams/types.js";
@@ -63,7 +63,13 @@ export {
   type MethodContext,
   type WeightUpdate,
 } from "./editing/methods/index.js";
+export * as variants from "./editing/methods/variants/index.js";
+export type { EditorState } from "./editing/editor/editor.js";
 export * as hparams from "./editing/hparams/index.js";
 export * as requests from "./editing/requests/index.js";
 export * as stats from "./stats/index.js";
 export * as evaluation from "./eval/index.js";
+export * as experiment from "./experiment/index.js";
+export * as diagnostics from "./diagnostics/index.js";
+export * as trace from "./trace/index.js";
+export * as plots from "./plots/index.js";

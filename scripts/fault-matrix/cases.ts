@@ -6,7 +6,9 @@
 //  - disk full (a small tmpfs filled while the command runs), then room again and a resume;
 //  - a read-only target, refused before anything is computed;
 //  - two writers at once onto one --out folder or one statistics folder.
-// To cover another command (e.g. `locedit experiment`), add a KillSpec like STATS_KILL below.
+//  - SIGKILL at a random point of `experiment`, then the same command with --resume: its figures
+//    (metrics.json, batches.jsonl) equal an uninterrupted run's, timings aside.
+// To cover another command, add a KillSpec like STATS_KILL below.
 import {
   closeSync,
   cpSync,
@@ -19,7 +21,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type { Rng } from "../../src/util/random.js";
-import { checkModelDir, checkStatsDir, fileHashes, leftovers } from "./checks.js";
+import { checkExperimentDir, checkModelDir, checkStatsDir, fileHashes, leftovers } from "./checks.js";
 import { locedit, type RunResult } from "./process.js";
 import { mountTmpfs, unmount } from "./tmpfs.js";
 
@@ -40,6 +42,10 @@ export interface Workspace {
   refModel: Record<string, string>;
   statsMs: number;
   editMs: number;
+  experimentArgs: (out: string, stats: string) => string[];
+  /** the uninterrupted experiment's run folder */
+  refExperiment: string;
+  experimentMs: number;
 }
 
 const oneLine = (r: RunResult) =>
@@ -60,6 +66,10 @@ export interface KillSpec {
   killOn?: { pattern: RegExp; label: string; windowMs: number };
   /** the command's arguments for a round's folder */
   args: (ws: Workspace, dir: string) => string[];
+  /** the second run's arguments, when not the same (e.g. with --resume) */
+  rerunArgs?: (ws: Workspace, dir: string) => string[];
+  /** whether the output is complete after the kill (default: the edited model folder exists) */
+  done?: (dir: string) => boolean;
   /** problems on disk right after the kill */
   afterKill: (ws: Workspace, dir: string) => string[];
   /** problems after the second run (which must finish, or refuse an output that is already complete) */
@@ -111,6 +121,27 @@ export const EDIT_KILL: KillSpec = {
   },
 };
 
+/** SIGKILL at a random point of `experiment`; the rerun adds --resume once the run folder has its config. */
+export const EXPERIMENT_KILL: KillSpec = {
+  matrix: "SIGKILL experiment",
+  durationMs: (ws) => ws.experimentMs,
+  args: (ws, dir) => ws.experimentArgs(join(dir, "run"), join(dir, "stats")),
+  rerunArgs: (ws, dir) => [
+    ...ws.experimentArgs(join(dir, "run"), join(dir, "stats")),
+    ...(existsSync(join(dir, "run", "config.json")) ? ["--resume"] : []),
+  ],
+  done: (dir) => existsSync(join(dir, "run", "metrics.json")),
+  afterKill: (ws, dir) => [
+    ...checkExperimentDir(join(dir, "run"), ws.refExperiment, false),
+    ...checkStatsDir(join(dir, "stats"), ws.refEditStatsHashes, false),
+  ],
+  afterRerun: (ws, dir, rerun) => [
+    ...(rerun.code === 0 ? [] : [`rerun exited ${rerun.code}: ${rerun.stderr.trim()}`]),
+    ...checkExperimentDir(join(dir, "run"), ws.refExperiment, true),
+    ...leftovers(dir).map((p) => `${p}: left after the rerun`),
+  ],
+};
+
 /** What a kill left: "2 partial files, 1 temporary file, 1 staging folder". */
 function describeLeft(dir: string): string {
   const all = Object.keys(fileHashes(dir));
@@ -159,9 +190,9 @@ export async function sigkillRounds(
     const problems = spec.afterKill(ws, dir);
     const state: KilledState = {
       leftovers: leftovers(dir),
-      outputDone: killed!.signal === null || existsSync(join(dir, "edited")),
+      outputDone: killed!.signal === null || (spec.done ?? ((d) => existsSync(join(d, "edited"))))(dir),
     };
-    const rerun = await locedit(spec.args(ws, dir));
+    const rerun = await locedit((spec.rerunArgs ?? spec.args)(ws, dir));
     problems.push(...spec.afterRerun(ws, dir, rerun, state));
     const when = spec.killOn ? `${at} ms after ${spec.killOn.label}` : `at ${at} ms`;
     const how =

@@ -101,3 +101,61 @@ export function checkModelDir(dir: string, reference: Record<string, string>): s
     if (reference[file] === undefined) problems.push(`${dir}: unexpected file ${file}`);
   return problems;
 }
+
+/** The value with every "seconds" and "timings_s" field removed (they differ between runs). */
+function figures(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(figures);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== "seconds" && k !== "timings_s")
+      .map(([k, v]) => [k, figures(v)]),
+  );
+}
+
+/** Every complete line of a JSON-lines file parsed (a torn last line is what a kill may leave). */
+function jsonLines(path: string, finished: boolean): unknown[] {
+  const text = readFileSync(path, "utf8");
+  const lines = text.split("\n");
+  const complete = finished || text.endsWith("\n") ? lines.filter((l) => l !== "") : lines.slice(0, -1);
+  return complete.map((l) => JSON.parse(l) as unknown);
+}
+
+/**
+ * Problems with an experiment run folder: while unfinished, each file present parses and
+ * metrics.json is absent or complete; once finished, metrics.json and batches.jsonl equal the
+ * reference run's figures.
+ */
+export function checkExperimentDir(dir: string, reference: string, finished: boolean): string[] {
+  const problems: string[] = [];
+  if (!existsSync(dir)) return finished ? [`${dir}: missing after the rerun`] : [];
+  for (const file of ["config.json", "metrics.json", "state/progress.json"]) {
+    const path = join(dir, file);
+    if (!existsSync(path)) {
+      if (finished) problems.push(`${file}: missing after the rerun`);
+      continue;
+    }
+    try {
+      JSON.parse(readFileSync(path, "utf8"));
+    } catch (error) {
+      problems.push(`${file}: ${(error as Error).message} (half-written)`);
+    }
+  }
+  const batches = join(dir, "batches.jsonl");
+  try {
+    const ours = existsSync(batches) ? jsonLines(batches, finished) : [];
+    const theirs = jsonLines(join(reference, "batches.jsonl"), true);
+    if (finished && JSON.stringify(figures(ours)) !== JSON.stringify(figures(theirs)))
+      problems.push("batches.jsonl: differs from the uninterrupted run (timings aside)");
+  } catch (error) {
+    problems.push(`batches.jsonl: ${(error as Error).message}`);
+  }
+  const metrics = join(dir, "metrics.json");
+  if (finished && existsSync(metrics)) {
+    const ours = figures(JSON.parse(readFileSync(metrics, "utf8")));
+    const theirs = figures(JSON.parse(readFileSync(join(reference, "metrics.json"), "utf8")));
+    if (JSON.stringify(ours) !== JSON.stringify(theirs))
+      problems.push("metrics.json: differs from the uninterrupted run (timings aside)");
+  }
+  return problems;
+}

@@ -38,3 +38,11 @@ export function optionalInt(
     throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** A positive size in gigabytes (10⁹ bytes, fractions allowed) for flag `name`, in bytes. */
+export function parseGigabytes(value: string, name = "stats-memory"): number {
+  const gb = Number(value);
+  if (!(gb > 0) || !Number.isFinite(gb))
+    throw new UsageError(`--${name} must be a positive number of gigabytes, got ${JSON.stringify(value)}`);
+  return gb * 1e9;
+}

@@ -3,14 +3,18 @@
 import { fsError } from "../io/fs-errors.js";
 import { UsageError } from "./args.js";
 import { demoCommand } from "./commands/demo.js";
+import { diagnoseCommand } from "./commands/diagnose.js";
 import { downloadCommand } from "./commands/download.js";
 import { editCommand } from "./commands/edit.js";
 import { evalCommand } from "./commands/eval.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { generateCommand } from "./commands/generate.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { logprobCommand } from "./commands/logprob.js";
+import { reportCommand } from "./commands/report.js";
 import { statsCommand } from "./commands/stats.js";
 import { trainCommand } from "./commands/train.js";
+import { traceCommand } from "./commands/trace.js";
 import { worldCommand } from "./commands/world.js";
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: string }> = {
@@ -27,10 +31,24 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; about: 
     about: "edit facts with ROME, MEMIT, PMET or AlphaEdit (+BLUE); writes a new model folder",
   },
   eval: { run: evalCommand, about: "CounterFact metrics: efficacy, generalisation, specificity, score" },
+  experiment: {
+    run: experimentCommand,
+    about: "the paper's protocol: sequential batches, probes, every metric, a resumable RUN/ folder",
+  },
+  report: { run: reportCommand, about: "experiment runs side by side: one HTML page (and Markdown tables)" },
   train: { run: trainCommand, about: "train a small model from scratch on the fact world or a text file" },
   world: {
     run: worldCommand,
     about: "write a fact model's eval/ folder (world, texts, records) from a spec",
+  },
+  diagnose: {
+    run: diagnoseCommand,
+    about:
+      "why BLUE works: contribution scores, δ alignment, single-layer edits, weight shift error, hidden shift",
+  },
+  trace: {
+    run: traceCommand,
+    about: "causal tracing: where a fact is recalled (heatmaps), average effects, suggested critical layers",
   },
   stats: { run: statsCommand, about: "covariance statistics C0 = E[k kᵀ] of layers over a corpus (cached)" },
 };

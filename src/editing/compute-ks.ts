@@ -6,6 +6,7 @@
 // W_out·k + b (PMET, ROME: the rewrite module's output).
 import type { CausalLM } from "../models/causal-lm.js";
 import { editSurface } from "../models/edit-surface.js";
+import { linearForward } from "../models/layers/linear.js";
 import type { PreparedRequest } from "./prepare/prepared-request.js";
 import { readAtLookups } from "./prepare/representations.js";
 
@@ -32,16 +33,10 @@ function groupMean(
 /** MLP output W_out·k + b of layer `layer` for one key (d_ff) of the model as it is now. */
 export function mlpOutputOf(model: CausalLM, layer: number, key: Float32Array): Float32Array {
   const surface = editSurface(model, layer);
-  const W = model.param(surface.mlpOut.weight);
-  const bias = surface.mlpOut.bias ? model.param(surface.mlpOut.bias) : null;
-  const C = surface.hiddenDim;
-  const F = surface.keyDim;
-  const out = new Float32Array(C);
-  for (let c = 0; c < C; c++) {
-    let s = bias ? bias[c] : 0;
-    for (let f = 0; f < F; f++) s += W[c * F + f] * key[f];
-    out[c] = s;
-  }
+  const W = model.weight(surface.mlpOut.weight);
+  const bias = surface.mlpOut.bias ? model.weight(surface.mlpOut.bias) : null;
+  const out = new Float32Array(surface.hiddenDim);
+  linearForward(out, key, W, bias, 1, surface.keyDim, surface.hiddenDim);
   return out;
 }
 

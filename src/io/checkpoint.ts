@@ -22,6 +22,8 @@ export interface Checkpoint extends TensorSource {
   readonly dir: string;
   /** Paths of the safetensors files behind this checkpoint. */
   readonly files: string[];
+  /** Path of `model.safetensors.index.json` when the checkpoint is sharded, else null. */
+  readonly index: string | null;
   /** Which file holds `name`. */
   fileOf(name: string): string;
 }
@@ -49,6 +51,7 @@ function singleFileCheckpoint(dir: string, file: SafetensorsFile): Checkpoint {
   return {
     dir,
     files: [file.path],
+    index: null,
     fileOf(name) {
       file.info(name); // throws, naming the file, when the tensor is absent
       return file.path;
@@ -57,6 +60,7 @@ function singleFileCheckpoint(dir: string, file: SafetensorsFile): Checkpoint {
     has: (name) => file.has(name),
     info: (name) => file.info(name),
     readFloat32: (name, into) => file.readFloat32(name, into),
+    readStored: (name, into) => file.readStored(name, into),
     readInt32: (name) => file.readInt32(name),
     readBytes: (name) => file.readBytes(name),
     close: () => file.close(),
@@ -91,11 +95,13 @@ function shardedCheckpoint(dir: string, indexPath: string): Checkpoint {
   return {
     dir,
     files: shardNames.map((shardName) => join(dir, shardName)),
+    index: indexPath,
     fileOf: (name) => shardOf(name).path,
     names: () => [...weightMap.keys()],
     has: (name) => weightMap.has(name),
     info: (name): TensorInfo => shardOf(name).info(name),
     readFloat32: (name, into) => shardOf(name).readFloat32(name, into),
+    readStored: (name, into) => shardOf(name).readStored(name, into),
     readInt32: (name) => shardOf(name).readInt32(name),
     readBytes: (name) => shardOf(name).readBytes(name),
     close: closeAll,

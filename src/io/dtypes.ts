@@ -24,8 +24,17 @@ export const DTYPE_BYTES = {
 
 export type SafetensorsDtype = keyof typeof DTYPE_BYTES;
 
-/** The dtypes locedit can write (always converted from float32). */
+/** The dtypes locedit can write (converted from float32, or 16-bit bits stored as they are). */
 export type WritableDtype = "F32" | "F16" | "BF16";
+
+/** The 16-bit float formats. */
+export type HalfDtype = "F16" | "BF16";
+
+/** A tensor kept as its F16 / BF16 bit patterns (read without widening, written without narrowing). */
+export interface HalfBits {
+  readonly dtype: HalfDtype;
+  readonly bits: Uint16Array;
+}
 
 export function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {
   return typeof value === "string" && Object.prototype.hasOwnProperty.call(DTYPE_BYTES, value);

@@ -1,12 +1,13 @@
 // Lazy safetensors reader: opening reads and validates only the header (safetensors-header.ts);
-// each tensor is then read on demand from its offset straight into a fresh typed array, in
-// bounded chunks, so memory stays ≈ the float32 size of the tensors actually asked for.
+// each tensor is then read on demand from its offset straight into its final typed array (F16 and
+// BF16 kept as stored by readStored, or widened in bounded chunks by readFloat32), so memory stays
+// ≈ the size of the tensors actually asked for, and no file is ever read whole.
 // Assumes a little-endian host (x86-64, arm64), like the format itself.
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { endianness } from "node:os";
 import { causeOf } from "./fs-errors.js";
-import { widenBfloat16, widenFloat16, type SafetensorsDtype } from "./dtypes.js";
+import { widenBfloat16, widenFloat16, type HalfBits, type SafetensorsDtype } from "./dtypes.js";
 import { parseHeaderJson, parseHeaderLength, type TensorEntry } from "./safetensors-header.js";
 
 /** Where one tensor lives; `byteOffset` is absolute in the file. */
@@ -27,6 +28,12 @@ export interface TensorSource {
    * its start (it must be long enough) and a view of that part is returned: no allocation.
    */
   readFloat32(name: string, into?: Float32Array): Float32Array;
+  /**
+   * The tensor as stored when that is F16 or BF16 (its bits, unconverted), else widened to float32
+   * like readFloat32. `into` (a Uint16Array for 16-bit tensors, a Float32Array otherwise; ignored
+   * when of the other kind) receives the values at its start, as in readFloat32.
+   */
+  readStored(name: string, into?: Float32Array | Uint16Array): Float32Array | HalfBits;
   /** The tensor as int32 (I32, or I64 whose values fit). */
   readInt32(name: string): Int32Array;
   /** The tensor's raw little-endian bytes, unconverted. */
@@ -101,6 +108,33 @@ function createFile(path: string, fd: number): SafetensorsFile {
     }
   }
 
+  function readFloat32(name: string, into?: Float32Array): Float32Array {
+    const entry = entryOf(name);
+    const count = elementCount(entry);
+    if (into && into.length < count)
+      throw new Error(
+        `${path}: tensor '${name}' has ${count} elements, the target buffer only ${into.length}`,
+      );
+    const out = into ? into.subarray(0, count) : new Float32Array(count);
+    if (entry.dtype === "F32") {
+      readInto(name, entry, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+    } else if (entry.dtype === "F16") {
+      readChunked(name, entry, (chunk, first) => widenFloat16(u16(chunk), out, first));
+    } else if (entry.dtype === "BF16") {
+      const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+      readChunked(name, entry, (chunk, first) => widenBfloat16(u16(chunk), outBits, first));
+    } else if (entry.dtype === "F64") {
+      readChunked(name, entry, (chunk, first) =>
+        out.set(new Float64Array(chunk.buffer, 0, chunk.length / 8), first),
+      );
+    } else {
+      throw new Error(
+        `${path}: tensor '${name}' has dtype ${entry.dtype}; readFloat32 needs F32, F16, BF16 or F64`,
+      );
+    }
+    return out;
+  }
+
   return {
     path,
     metadata: Object.freeze({ ...header.metadata }),
@@ -121,31 +155,18 @@ function createFile(path: string, fd: number): SafetensorsFile {
       readInto(name, entry, bytes);
       return bytes;
     },
-    readFloat32(name, into) {
+    readFloat32,
+    readStored(name, into) {
       const entry = entryOf(name);
+      if (entry.dtype !== "F16" && entry.dtype !== "BF16")
+        return readFloat32(name, into instanceof Float32Array ? into : undefined);
       const count = elementCount(entry);
-      if (into && into.length < count)
-        throw new Error(
-          `${path}: tensor '${name}' has ${count} elements, the target buffer only ${into.length}`,
-        );
-      const out = into ? into.subarray(0, count) : new Float32Array(count);
-      if (entry.dtype === "F32") {
-        readInto(name, entry, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
-      } else if (entry.dtype === "F16") {
-        readChunked(name, entry, (chunk, first) => widenFloat16(u16(chunk), out, first));
-      } else if (entry.dtype === "BF16") {
-        const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
-        readChunked(name, entry, (chunk, first) => widenBfloat16(u16(chunk), outBits, first));
-      } else if (entry.dtype === "F64") {
-        readChunked(name, entry, (chunk, first) =>
-          out.set(new Float64Array(chunk.buffer, 0, chunk.length / 8), first),
-        );
-      } else {
-        throw new Error(
-          `${path}: tensor '${name}' has dtype ${entry.dtype}; readFloat32 needs F32, F16, BF16 or F64`,
-        );
-      }
-      return out;
+      const bits =
+        into instanceof Uint16Array && into.length >= count
+          ? into.subarray(0, count)
+          : new Uint16Array(count);
+      readInto(name, entry, new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength));
+      return { dtype: entry.dtype, bits };
     },
     readInt32(name) {
       const entry = entryOf(name);

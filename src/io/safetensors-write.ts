@@ -1,19 +1,41 @@
 // safetensors writer (format in safetensors-header.ts): float32 data narrowed to F32, F16 or
-// BF16 (round to nearest, ties to even), or float64 data stored as F64 (statistics sums), tensors
-// laid out in sorted name order with no holes,
+// BF16 (round to nearest, ties to even), 16-bit data (HalfBits) stored as it is or converted,
+// float64 data stored as F64 (statistics sums) or narrowed to F32, tensors laid out in sorted name
+// order with no holes; data may be given as a function, called only while that tensor is written,
+// so a whole model's converted copies never coexist,
 // header padded with spaces to a multiple of 8 bytes so the data buffer stays 8-aligned.
 // Data goes out in bounded chunks (no whole-file buffer) into a temporary file that is renamed
 // over the target only once complete (atomic.ts).
 
 import { endianness } from "node:os";
 import { writeAll, withAtomicFile } from "./atomic.js";
-import { DTYPE_BYTES, narrowFloat32Bits, type WritableDtype } from "./dtypes.js";
+import {
+  DTYPE_BYTES,
+  narrowFloat32Bits,
+  widenBfloat16,
+  widenFloat16,
+  type HalfBits,
+  type WritableDtype,
+} from "./dtypes.js";
 import { METADATA_KEY } from "./safetensors-header.js";
 
-/** One tensor to write: float32 values and the dtype to store them as, or float64 values as F64. */
-export type TensorToWrite =
-  | { dtype: WritableDtype; shape: number[]; data: Float32Array }
-  | { dtype: "F64"; shape: number[]; data: Float64Array };
+/** Values a tensor can be written from. */
+export type TensorData = Float32Array | Float64Array | HalfBits;
+
+/**
+ * One tensor to write: its values (float32, 16-bit bits or float64; or a function giving them when
+ * the tensor's turn comes) and the dtype to store them as. Float64 values go to F64 or F32.
+ */
+export interface TensorToWrite {
+  dtype: WritableDtype | "F64";
+  shape: number[];
+  data: TensorData | (() => TensorData) | TensorChunks;
+}
+
+/** Values produced piece by piece while the tensor is written (e.g. random checkpoints of any size). */
+export interface TensorChunks {
+  chunks: () => Iterable<TensorData>;
+}
 
 export type TensorsToWrite = Record<string, TensorToWrite>;
 
@@ -24,7 +46,7 @@ const MAX_DIRECT_WRITE_BYTES = 1024 * 1024 * 1024;
 
 /** Bytes a tensor will occupy in the data buffer. */
 export function storedByteLength(tensor: TensorToWrite): number {
-  return tensor.data.length * DTYPE_BYTES[tensor.dtype];
+  return tensor.shape.reduce((product, dim) => product * dim, 1) * DTYPE_BYTES[tensor.dtype];
 }
 
 /** Writes `tensors` (and optional string metadata) to `path` atomically. */
@@ -39,7 +61,7 @@ export function writeSafetensors(
   const header = encodeHeader(names, tensors, metadata, path);
   withAtomicFile(path, (fd) => {
     writeAll(fd, header);
-    for (const name of names) writeTensorData(fd, tensors[name]);
+    for (const name of names) writeTensorData(fd, tensors[name], name, path);
   });
 }
 
@@ -50,17 +72,28 @@ function validateTensor(name: string, tensor: TensorToWrite, path: string): void
   if (dtype !== "F32" && dtype !== "F16" && dtype !== "BF16" && dtype !== "F64") {
     throw new Error(`${where}: cannot write dtype ${String(dtype)}, expected F32, F16, BF16 or F64`);
   }
-  if (dtype === "F64" && !(tensor.data instanceof Float64Array))
-    throw new Error(`${where}: F64 data must be a Float64Array`);
-  if (dtype !== "F64" && !(tensor.data instanceof Float32Array))
-    throw new Error(`${where}: data must be a Float32Array`);
   if (!Array.isArray(tensor.shape) || tensor.shape.some((dim) => !Number.isSafeInteger(dim) || dim < 0)) {
     throw new Error(`${where}: shape ${JSON.stringify(tensor.shape)} must be non-negative integers`);
   }
+  if (typeof tensor.data !== "function" && !("chunks" in tensor.data))
+    validateData(tensor, tensor.data, where);
+}
+
+/** The values fit the shape, and the dtype can be written from them. */
+function validateData(tensor: TensorToWrite, data: TensorData, where: string): void {
+  const { dtype } = tensor;
+  const isHalf = !(data instanceof Float32Array) && !(data instanceof Float64Array);
+  if (isHalf && !(data.bits instanceof Uint16Array && (data.dtype === "F16" || data.dtype === "BF16")))
+    throw new Error(`${where}: data must be a Float32Array, a Float64Array or F16/BF16 bits`);
+  if (dtype === "F64" && !(data instanceof Float64Array))
+    throw new Error(`${where}: F64 data must be a Float64Array`);
+  if (data instanceof Float64Array && dtype !== "F64" && dtype !== "F32")
+    throw new Error(`${where}: float64 data is written as F64 or F32, not ${dtype}`);
+  const length = isHalf ? data.bits.length : data.length;
   const elementCount = tensor.shape.reduce((product, dim) => product * dim, 1);
-  if (elementCount !== tensor.data.length) {
+  if (elementCount !== length) {
     throw new Error(
-      `${where}: shape [${tensor.shape.join(", ")}] holds ${elementCount} elements but data has ${tensor.data.length}`,
+      `${where}: shape [${tensor.shape.join(", ")}] holds ${elementCount} elements but data has ${length}`,
     );
   }
 }
@@ -96,22 +129,85 @@ function encodeHeader(
   return bytes;
 }
 
-function writeTensorData(fd: number, tensor: TensorToWrite): void {
-  if (tensor.dtype === "F32" || tensor.dtype === "F64") {
-    const data = tensor.data;
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    for (let done = 0; done < bytes.length; done += MAX_DIRECT_WRITE_BYTES) {
-      writeAll(fd, bytes.subarray(done, done + MAX_DIRECT_WRITE_BYTES));
+function writeTensorData(fd: number, tensor: TensorToWrite, name: string, path: string): void {
+  const where = `${path}: tensor '${name}'`;
+  if ("chunks" in tensor.data) {
+    const expected = tensor.shape.reduce((product, dim) => product * dim, 1);
+    let written = 0;
+    for (const chunk of tensor.data.chunks()) {
+      written +=
+        chunk instanceof Float32Array || chunk instanceof Float64Array ? chunk.length : chunk.bits.length;
+      if (written > expected)
+        throw new Error(`${where}: chunks hold more than the shape's ${expected} elements`);
+      writeValues(fd, chunk, tensor.dtype);
     }
+    if (written !== expected)
+      throw new Error(`${where}: chunks hold ${written} elements, the shape ${expected}`);
     return;
   }
-  const { data, dtype } = tensor;
-  const bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
-  const scratch = new Uint16Array(Math.min(CHUNK_ELEMENTS, data.length));
-  for (let done = 0; done < data.length; done += scratch.length) {
-    const count = Math.min(scratch.length, data.length - done);
-    const target = scratch.subarray(0, count);
-    narrowFloat32Bits(bits.subarray(done, done + count), target, dtype);
-    writeAll(fd, new Uint8Array(target.buffer, 0, count * 2));
+  const data = typeof tensor.data === "function" ? tensor.data() : tensor.data;
+  if (typeof tensor.data === "function") validateData(tensor, data, where);
+  writeValues(fd, data, tensor.dtype);
+}
+
+function writeValues(fd: number, data: TensorData, dtype: WritableDtype | "F64"): void {
+  if (
+    (data instanceof Float32Array && dtype === "F32") ||
+    (data instanceof Float64Array && dtype === "F64")
+  ) {
+    writeBytes(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  } else if (!(data instanceof Float32Array) && !(data instanceof Float64Array) && data.dtype === dtype) {
+    writeBytes(fd, new Uint8Array(data.bits.buffer, data.bits.byteOffset, data.bits.byteLength));
+  } else {
+    writeConverted(fd, data, dtype as WritableDtype);
+  }
+}
+
+function writeBytes(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; done += MAX_DIRECT_WRITE_BYTES) {
+    writeAll(fd, bytes.subarray(done, done + MAX_DIRECT_WRITE_BYTES));
+  }
+}
+
+/** The bytes `data` is stored as in `dtype` (what writeSafetensors writes for it). */
+export function encodeTensor(data: Float32Array | HalfBits, dtype: WritableDtype): Uint8Array {
+  const length = data instanceof Float32Array ? data.length : data.bits.length;
+  const out = new Uint8Array(length * DTYPE_BYTES[dtype]);
+  let at = 0;
+  if (data instanceof Float32Array && dtype === "F32")
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  else if (!(data instanceof Float32Array) && data.dtype === dtype)
+    out.set(new Uint8Array(data.bits.buffer, data.bits.byteOffset, data.bits.byteLength));
+  else
+    convertChunks(data, dtype, (bytes) => {
+      out.set(bytes, at);
+      at += bytes.length;
+    });
+  return out;
+}
+
+/** Converts chunk by chunk through float32: narrowed to F16/BF16, or widened/rounded to F32. */
+function writeConverted(fd: number, data: TensorData, dtype: WritableDtype): void {
+  convertChunks(data, dtype, (bytes) => writeAll(fd, bytes));
+}
+
+function convertChunks(data: TensorData, dtype: WritableDtype, emit: (bytes: Uint8Array) => void): void {
+  const length =
+    data instanceof Float32Array || data instanceof Float64Array ? data.length : data.bits.length;
+  const wide = new Float32Array(Math.min(CHUNK_ELEMENTS, length));
+  const narrow = new Uint16Array(wide.length);
+  for (let done = 0; done < length; done += wide.length) {
+    const count = Math.min(wide.length, length - done);
+    const chunk = wide.subarray(0, count);
+    if (data instanceof Float32Array || data instanceof Float64Array)
+      chunk.set(data.subarray(done, done + count));
+    else if (data.dtype === "F16") widenFloat16(data.bits.subarray(done, done + count), chunk, 0);
+    else widenBfloat16(data.bits.subarray(done, done + count), new Uint32Array(chunk.buffer, 0, count), 0);
+    if (dtype === "F32") {
+      emit(new Uint8Array(chunk.buffer, 0, count * 4));
+    } else {
+      narrowFloat32Bits(new Uint32Array(chunk.buffer, 0, count), narrow, dtype);
+      emit(new Uint8Array(narrow.buffer, 0, count * 2));
+    }
   }
 }

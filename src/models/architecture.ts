@@ -11,7 +11,7 @@ import { RopeTable } from "./layers/rope.js";
 import { LlamaBlock } from "./llama/block.js";
 import { LLAMA_NAMES, llamaCanonicalName, llamaParamSpecs } from "./llama/weights.js";
 import type { ArchitectureNames, ParamSpec } from "./param-spec.js";
-import type { Block, ParamLookup } from "./types.js";
+import type { Block, WeightLookup } from "./types.js";
 
 export interface Architecture {
   /** parameter names and the edit surface (the architecture's weights.ts) */
@@ -19,7 +19,7 @@ export interface Architecture {
   specs: ParamSpec[];
   /** checkpoint tensor name → canonical name, or null for non-parameter buffers */
   canonicalName(fileName: string): string | null;
-  buildBlocks(params: ParamLookup): Block[];
+  buildBlocks(params: WeightLookup): Block[];
   embedding: { tokens: string; positions: string | null };
   finalNorm: { kind: "layernorm" | "rmsnorm"; weight: string; bias: string | null; eps: number };
   lmHead: { weight: string; bias: string | null };

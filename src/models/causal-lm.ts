@@ -6,12 +6,16 @@
 //  - inference-only incremental forward of new tokens against a KV cache (generation),
 //  - backward from the logits to a chosen layer's hidden state / delta sites (editing), or all the
 //    way to every parameter (training).
+// Parameters are float32 or kept in the checkpoint's 16-bit dtype (layers/weight.ts); `param`
+// hands out a float32 array to edit, widening a 16-bit one once and keeping it in float32 after.
+import type { SafetensorsDtype } from "../io/dtypes.js";
 import { architectureFor, type Architecture } from "./architecture.js";
 import { headDimOf, kvHeadsOf, type ModelConfig } from "./config.js";
 import { KVCache } from "./kv-cache.js";
 import { layerNormBackward, layerNormForward } from "./layers/layernorm.js";
 import { linearBackward, linearForward } from "./layers/linear.js";
 import { rmsNormBackward, rmsNormForward } from "./layers/rmsnorm.js";
+import { HalfTensor, readRow, type Weight } from "./layers/weight.js";
 import type { ParamSpec } from "./param-spec.js";
 import type { Batch, Block, BlockGradients, BlockOutput, DeltaHook, ParamLookup } from "./types.js";
 
@@ -100,52 +104,104 @@ export interface BackwardResult {
   block: BlockGradients | null;
 }
 
+/** Where a loaded model's parameters came from (loadModel sets it; saving reuses unchanged files). */
+export interface CheckpointOrigin {
+  dir: string;
+  /** the safetensors files of the folder */
+  files: string[];
+  /** canonical name → dtype the checkpoint stores it in */
+  dtypes: Map<string, SafetensorsDtype>;
+  /** canonical name → tensor name in the file */
+  fileNames: Map<string, string>;
+  /** the arrays as loaded: a parameter still held in one of them and never handed out by `param` is unchanged */
+  loaded: WeakSet<Weight>;
+}
+
 export class CausalLM {
   readonly arch: Architecture;
   readonly blocks: Block[];
   readonly specs: ParamSpec[];
+  /** the checkpoint folder the parameters were read from, when loaded from one */
+  origin: CheckpointOrigin | null = null;
+  /** names `param` has handed out as writable float32 arrays (possibly changed since loading) */
+  readonly handedOut = new Set<string>();
 
   constructor(
     readonly config: ModelConfig,
-    readonly params: Map<string, Float32Array>,
+    readonly params: Map<string, Weight>,
   ) {
     this.arch = architectureFor(config);
     this.specs = this.arch.specs;
     for (const spec of this.specs) {
-      if (spec.tiedTo) params.set(spec.name, this.param(spec.tiedTo));
-      else this.param(spec.name);
+      if (spec.tiedTo) params.set(spec.name, this.weight(spec.tiedTo));
+      else this.weight(spec.name);
     }
-    this.blocks = this.arch.buildBlocks((name) => this.param(name));
+    this.blocks = this.arch.buildBlocks((name) => this.weight(name));
   }
 
   get numLayers(): number {
     return this.config.numLayers;
   }
 
-  /** A parameter by canonical name; throws naming it when absent. */
-  param(name: string): Float32Array {
+  /** A parameter as held (float32, or the stored 16-bit bits) by canonical name; throws naming it when absent. */
+  weight(name: string): Weight {
     const value = this.params.get(name);
     if (!value) throw new Error(`model parameter '${name}' is missing (${this.config.arch} layout)`);
     return value;
+  }
+
+  /**
+   * A parameter as a float32 array to read or change in place (editing, training). One kept in
+   * 16 bits is widened (exactly) and held in float32 from then on, so small updates to it are not
+   * lost to rounding; tied parameters keep sharing it.
+   */
+  param(name: string): Float32Array {
+    const value = this.weight(name);
+    const wide = value instanceof HalfTensor ? value.toFloat32() : value;
+    for (const [other, held] of this.params)
+      if (held === value) {
+        this.params.set(other, wide);
+        this.handedOut.add(other);
+      }
+    return wide;
+  }
+
+  /** Bytes the parameters take in memory (tied ones counted once). */
+  parameterBytes(): number {
+    let bytes = 0;
+    for (const w of new Set(this.params.values())) bytes += w instanceof HalfTensor ? w.bits.byteLength : w.byteLength;
+    return bytes;
+  }
+
+  /** Puts `weight` (same length) in place of parameter `name` and of the parameters tied to it. */
+  replaceWeight(name: string, weight: Weight): void {
+    const held = this.weight(name);
+    if (held.length !== weight.length)
+      throw new Error(`replacing '${name}': ${weight.length} values for a parameter of ${held.length}`);
+    for (const [other, value] of this.params) if (value === held) this.params.set(other, weight);
   }
 
   /** Residual stream entering layer 0: token embedding (+ learned position embedding). (N, C) */
   embed(batch: Batch): Float32Array {
     const C = this.config.hiddenSize;
     const N = batch.B * batch.T;
-    const wte = this.param(this.arch.embedding.tokens);
-    const wpe = this.arch.embedding.positions ? this.param(this.arch.embedding.positions) : null;
+    const wte = this.weight(this.arch.embedding.tokens);
+    const wpe = this.arch.embedding.positions ? this.weight(this.arch.embedding.positions) : null;
+    const row = wpe ? new Float32Array(C) : null; // one position embedding row
     const V = this.config.vocabSize;
     const limit = this.arch.positionLimit;
     const out = new Float32Array(N * C);
     for (let n = 0; n < N; n++) {
       const id = batch.ids[n];
       if (id < 0 || id >= V) throw new Error(`token id ${id} is outside the vocabulary (size ${V})`);
-      out.set(wte.subarray(id * C, id * C + C), n * C);
+      readRow(wte, id, C, out, n * C);
       const pos = batch.positions[n];
       if (limit && pos >= limit.positions)
         throw new Error(`position ${pos} exceeds the model's ${limit.positions} positions (${limit.why})`);
-      if (wpe) for (let c = 0; c < C; c++) out[n * C + c] += wpe[pos * C + c];
+      if (wpe && row) {
+        readRow(wpe, pos, C, row, 0);
+        for (let c = 0; c < C; c++) out[n * C + c] += row[c];
+      }
     }
     return out;
   }
@@ -256,17 +312,17 @@ export class CausalLM {
         mean,
         rstd,
         input,
-        this.param(fn.weight),
-        this.param(fn.bias as string),
+        this.weight(fn.weight),
+        this.weight(fn.bias as string),
         M,
         C,
         fn.eps,
       );
-    else rmsNormForward(out, rstd, input, this.param(fn.weight), M, C, fn.eps);
+    else rmsNormForward(out, rstd, input, this.weight(fn.weight), M, C, fn.eps);
     // logits (M, V) = normed (M, C) · Wᵀ (C, V) + b
     const logits = new Float32Array(M * V);
-    const bias = this.arch.lmHead.bias ? this.param(this.arch.lmHead.bias) : null;
-    linearForward(logits, out, this.param(this.arch.lmHead.weight), bias, M, C, V);
+    const { lmHead } = this.arch;
+    linearForward(logits, out, this.weight(lmHead.weight), lmHead.bias ? this.weight(lmHead.bias) : null, M, C, V);
     return { logitRows: rows, logits, norm: { input, out, mean, rstd } };
   }
 
@@ -289,17 +345,9 @@ export class CausalLM {
     // LM head: dnorm (M, C) = dlogits · W; dW += dlogitsᵀ · normed; db += Σ dlogits.
     const { lmHead } = this.arch;
     const dnorm = new Float32Array(M * C);
-    linearBackward(
-      dnorm,
-      grads ? grads(lmHead.weight) : null,
-      grads && lmHead.bias ? grads(lmHead.bias) : null,
-      dlogits,
-      out,
-      this.param(lmHead.weight),
-      M,
-      C,
-      V,
-    );
+    const dhead = grads ? grads(lmHead.weight) : null;
+    const dheadBias = grads && lmHead.bias ? grads(lmHead.bias) : null;
+    linearBackward(dnorm, dhead, dheadBias, dlogits, out, this.weight(lmHead.weight), M, C, V);
     const fn = this.arch.finalNorm;
     const dsel = new Float32Array(M * C);
     if (fn.kind === "layernorm")
@@ -309,14 +357,14 @@ export class CausalLM {
         grads ? grads(fn.bias as string) : null,
         dnorm,
         input,
-        this.param(fn.weight),
+        this.weight(fn.weight),
         mean,
         rstd,
         M,
         C,
       );
     else
-      rmsNormBackward(dsel, grads ? grads(fn.weight) : null, dnorm, input, this.param(fn.weight), rstd, M, C);
+      rmsNormBackward(dsel, grads ? grads(fn.weight) : null, dnorm, input, this.weight(fn.weight), rstd, M, C);
     let dx: Float32Array = new Float32Array(N * C); // gradient of the residual stream, flowing down
     for (let m = 0; m < M; m++) {
       const r = trace.logitRows[m] * C;

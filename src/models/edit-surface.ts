@@ -38,6 +38,6 @@ export function editSurface(model: CausalLM, layer: number): EditSurface {
   };
   const mlpOut = linear(names.editSurface.mlpOut);
   const hiddenDim = model.config.hiddenSize;
-  const keyDim = model.param(mlpOut.weight).length / hiddenDim;
+  const keyDim = model.weight(mlpOut.weight).length / hiddenDim;
   return { layer, mlpOut, attnOut: linear(names.editSurface.attnOut), keyDim, hiddenDim };
 }

@@ -22,29 +22,37 @@ export function storedShape(spec: ParamSpec): number[] {
   return spec.conv1d ? [spec.shape[1], spec.shape[0]] : spec.shape;
 }
 
+/** Flat element storage a layout change works on: float32 values or 16-bit float bits. */
+export type LayoutData = Float32Array | Uint16Array;
+
 /** Checkpoint layout → locedit's (data as read from the file, in `storedShape(spec)`). */
-export function fromStoredLayout(spec: ParamSpec, data: Float32Array): Float32Array {
+export function fromStoredLayout<T extends LayoutData>(spec: ParamSpec, data: T): T {
   if (spec.conv1d) return transpose2d(data, spec.shape[1], spec.shape[0]);
   if (spec.qkvPerHead) return regroupQkvRows(data, spec.qkvPerHead.heads, spec.shape[1] ?? 1, false);
   return data;
 }
 
 /** locedit's layout → the checkpoint's (a new array unless the layouts agree). */
-export function toStoredLayout(spec: ParamSpec, data: Float32Array): Float32Array {
+export function toStoredLayout<T extends LayoutData>(spec: ParamSpec, data: T): T {
   if (spec.conv1d) return transpose2d(data, spec.shape[0], spec.shape[1]);
   if (spec.qkvPerHead) return regroupQkvRows(data, spec.qkvPerHead.heads, spec.shape[1] ?? 1, true);
   return data;
+}
+
+/** A new zero-filled array of the same kind as `like`. */
+function alike<T extends LayoutData>(like: T, length: number): T {
+  return (like instanceof Float32Array ? new Float32Array(length) : new Uint16Array(length)) as T;
 }
 
 /**
  * Regroups the 3·H·D rows (of `rowLength` floats) of a fused q/k/v projection from per-head order
  * (head, part, d) to part order (part, head, d), or back with `toPerHead`.
  */
-export function regroupQkvRows(data: Float32Array, heads: number, rowLength: number, toPerHead: boolean): Float32Array {
+export function regroupQkvRows<T extends LayoutData>(data: T, heads: number, rowLength: number, toPerHead: boolean): T {
   const rows = data.length / rowLength;
   const D = rows / (3 * heads);
   if (!Number.isInteger(D)) throw new Error(`fused qkv of ${rows} rows does not split into 3 × ${heads} heads`);
-  const out = new Float32Array(data.length);
+  const out = alike(data, data.length);
   for (let h = 0; h < heads; h++)
     for (let part = 0; part < 3; part++)
       for (let d = 0; d < D; d++) {
@@ -62,8 +70,8 @@ export function sizeOf(shape: readonly number[]): number {
 }
 
 /** Transpose of a rows×cols row-major matrix. */
-export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
+export function transpose2d<T extends LayoutData>(data: T, rows: number, cols: number): T {
+  const out = alike(data, rows * cols);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
     for (let c = 0; c < cols; c++) out[c * rows + r] = data[base + c];

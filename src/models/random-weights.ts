@@ -11,6 +11,12 @@ export interface RandomWeightsOptions {
   std?: number;
 }
 
+/** How GPT-2's scheme initialises parameter `name`: norm weights 1, biases 0, matrices random. */
+export function initKind(name: string): "ones" | "zeros" | "random" {
+  if (/(ln_\d|ln_f|layernorm|norm)\.weight$/.test(name)) return "ones";
+  return name.endsWith(".bias") ? "zeros" : "random";
+}
+
 export function randomParams(config: ModelConfig, options: RandomWeightsOptions = {}): Map<string, Float32Array> {
   const rng = createRng(options.seed ?? 0);
   const std = options.std ?? 0.02;
@@ -18,8 +24,9 @@ export function randomParams(config: ModelConfig, options: RandomWeightsOptions 
   for (const spec of architectureFor(config).specs) {
     if (spec.tiedTo) continue;
     const data = new Float32Array(sizeOf(spec.shape));
-    if (/(ln_\d|ln_f|layernorm|norm)\.weight$/.test(spec.name)) data.fill(1);
-    else if (!spec.name.endsWith(".bias")) rng.fillNormal(data, 0, std);
+    const kind = initKind(spec.name);
+    if (kind === "ones") data.fill(1);
+    else if (kind === "random") rng.fillNormal(data, 0, std);
     params.set(spec.name, data);
   }
   return params;

@@ -4,6 +4,7 @@
 // inference-only incremental forward against a KV cache).
 
 import type { KVCache } from "./kv-cache.js";
+import type { Weight } from "./layers/weight.js";
 
 /** A padded batch of B sequences of length T, flattened row-major to N = B·T tokens. */
 export interface Batch {
@@ -29,7 +30,10 @@ export interface DeltaHook {
   vector: Float32Array;
 }
 
-/** Parameter lookup by Hugging Face tensor name (canonical form, see each weights.ts). */
+/** Parameter lookup by Hugging Face tensor name (canonical form, see each weights.ts): float32 or kept 16-bit. */
+export type WeightLookup = (name: string) => Weight;
+
+/** Float32 buffers by parameter name (gradients; float32 parameters). */
 export type ParamLookup = (name: string) => Float32Array;
 
 /** What one block's forward returns; `saved` holds what its backward needs. */

@@ -1,5 +1,6 @@
 // Typed binding to the locedit N-API addon (native/*.c): OpenBLAS GEMM/SYRK and LAPACKE
-// Cholesky, symmetric eigendecomposition and SVD, row-major, float32 ("s") and float64 ("d").
+// Cholesky, symmetric eigendecomposition and SVD, row-major, float32 ("s") and float64 ("d"),
+// and GEMM with a 16-bit float (F16/BF16) right-hand matrix for weights kept as stored.
 // Every call checks that each matrix (offset, rows, columns, leading dimension) fits its array.
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
@@ -8,6 +9,19 @@ import { packageRoot } from "../util/package-root.js";
 
 type F32 = Float32Array;
 type F64 = Float64Array;
+
+/** The 16-bit float formats weights may be kept in: IEEE binary16 and bfloat16. */
+export type HalfDtype = "F16" | "BF16";
+
+/** What the CPU reports (cpuid) and which widening path each 16-bit dtype takes. */
+export interface HalfFeatures {
+  avx2: boolean;
+  f16c: boolean;
+  avx512f: boolean;
+  avx512bf16: boolean;
+  f16Path: "avx512f" | "f16c" | "c";
+  bf16Path: "avx512f" | "avx2" | "c";
+}
 
 /** C = alpha·op(A)·op(B) + beta·C with op(A) m×k, op(B) k×n, all row-major with leading dims. */
 type Gemm<A> = (
@@ -67,6 +81,41 @@ export interface NativeAddon {
   /** Thin SVD A (m×n) = U·diag(s)·Vᵀ; A is left intact. */
   sgesdd(m: number, n: number, a: F32, s: F32, u: F32, vt: F32): void;
   dgesdd(m: number, n: number, a: F64, s: F64, u: F64, vt: F64): void;
+  /**
+   * C = alpha·op(A)·op(B) + beta·C like sgemm, with B (a weight kept in its stored dtype) in F16 or
+   * BF16 bits: B is widened exactly to float32 a panel at a time into a reused scratch and each
+   * panel goes through sgemm, so only the summation order differs from sgemm on the widened B.
+   */
+  gemmHalf(
+    dtype: HalfDtype,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: F32,
+    aOffset: number,
+    lda: number,
+    b: Uint16Array,
+    bOffset: number,
+    ldb: number,
+    beta: number,
+    c: F32,
+    cOffset: number,
+    ldc: number,
+  ): void;
+  /** dst[dstOffset + i] = src[srcOffset + i] widened exactly, i < count; `portable` forces the plain C loop. */
+  widenHalf(
+    dtype: HalfDtype,
+    src: Uint16Array,
+    srcOffset: number,
+    dst: F32,
+    dstOffset: number,
+    count: number,
+    portable?: boolean,
+  ): void;
+  halfFeatures(): HalfFeatures;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /**

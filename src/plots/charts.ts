@@ -8,11 +8,14 @@ export type Datum = Record<string, number | string | null>;
 
 export interface AxisField {
   field: string;
-  title?: string;
+  /** axis title (default the field's name; null for none) */
+  title?: string | null;
   /** "quantitative" (default for y), "ordinal" (default for x) or "nominal" */
   type?: "quantitative" | "ordinal" | "nominal";
   /** log scale (quantitative only) */
   log?: boolean;
+  /** ticks at whole numbers only (counts: batches, edits) */
+  integer?: boolean;
 }
 
 export interface ChartFrame {
@@ -30,7 +33,7 @@ function frame(options: ChartFrame) {
     ...(options.title ? { title: options.title } : {}),
     width: options.width ?? 420,
     height: options.height ?? 240,
-    config: { font: "sans-serif", view: { stroke: "#ddd" } },
+    config: { font: "sans-serif", view: { stroke: "#ddd" }, legend: { labelLimit: 320 } },
   };
 }
 
@@ -39,9 +42,17 @@ function axis(a: AxisField, fallback: "quantitative" | "ordinal") {
   return {
     field: a.field,
     type,
-    title: a.title ?? a.field,
+    title: a.title === undefined ? a.field : a.title,
     ...(a.log && type === "quantitative" ? { scale: { type: "log" } } : {}),
     ...(type === "quantitative" && !a.log ? { scale: { zero: false } } : {}),
+    ...(a.integer || type === "ordinal"
+      ? {
+          axis: {
+            ...(a.integer ? { tickMinStep: 1, format: "d" } : {}),
+            ...(type === "ordinal" ? { labelAngle: 0 } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -51,16 +62,29 @@ export interface LineChartOptions extends ChartFrame {
   y: AxisField;
   /** field naming the series (one line each) */
   series?: string;
+  /** series name → colour (CSS), to keep one colour per series across charts */
+  colors?: Record<string, string>;
   /** fields holding the lower and upper end of a band around y (e.g. mean ± std) */
   band?: { lower: string; upper: string };
+}
+
+function seriesColor(field: string, colors: Record<string, string> | undefined, legend: boolean) {
+  return {
+    field,
+    type: "nominal",
+    title: null,
+    ...(colors ? { scale: { domain: Object.keys(colors), range: Object.values(colors) } } : {}),
+    ...(legend ? {} : { legend: null }),
+  };
 }
 
 /** Lines with points, one per series, and an optional shaded band (mean ± std). */
 export function lineChart(options: LineChartOptions): ChartSpec {
   const x = axis(options.x, "ordinal");
   const y = axis(options.y, "quantitative");
-  const color = options.series ? { color: { field: options.series, type: "nominal", title: null } } : {};
-  const layers: object[] = [];
+  const color = options.series ? { color: seriesColor(options.series, options.colors, true) } : {};
+  // The line layer comes first so that the legend shows its symbols, not the band's pale ones.
+  const layers: object[] = [{ mark: { type: "line", point: true }, encoding: { x, y, ...color } }];
   if (options.band)
     layers.push({
       mark: { type: "area", opacity: 0.18 },
@@ -71,7 +95,6 @@ export function lineChart(options: LineChartOptions): ChartSpec {
         ...color,
       },
     });
-  layers.push({ mark: { type: "line", point: true }, encoding: { x, y, ...color } });
   return { ...frame(options), data: { values: options.data as Datum[] }, layer: layers } as ChartSpec;
 }
 
@@ -81,6 +104,8 @@ export interface BarChartOptions extends ChartFrame {
   y: AxisField;
   /** field naming the bar within each x group (side-by-side bars) */
   series?: string;
+  /** series name → colour (CSS) */
+  colors?: Record<string, string>;
   /** fields holding the ends of an error bar on each bar */
   errors?: { lower: string; upper: string };
 }
@@ -89,13 +114,20 @@ export interface BarChartOptions extends ChartFrame {
 export function barChart(options: BarChartOptions): ChartSpec {
   const x = axis(options.x, "ordinal");
   const y = axis(options.y, "quantitative");
-  const series = options.series
+  // Both layers place their marks by the same offset scale; with colours given, its order is theirs.
+  const offset = options.series
     ? {
-        color: { field: options.series, type: "nominal", title: null },
-        xOffset: { field: options.series, type: "nominal" },
+        xOffset: {
+          field: options.series,
+          type: "nominal",
+          ...(options.colors ? { scale: { domain: Object.keys(options.colors) } } : {}),
+        },
       }
     : {};
-  const layers: object[] = [{ mark: "bar", encoding: { x, y: { ...y, scale: { zero: true } }, ...series } }];
+  const color = options.series ? { color: seriesColor(options.series, options.colors, true) } : {};
+  const layers: object[] = [
+    { mark: "bar", encoding: { x, y: { ...y, scale: { zero: true } }, ...color, ...offset } },
+  ];
   if (options.errors)
     layers.push({
       mark: { type: "rule", color: "#333" },
@@ -103,7 +135,7 @@ export function barChart(options: BarChartOptions): ChartSpec {
         x,
         y: { field: options.errors.lower, type: "quantitative" },
         y2: { field: options.errors.upper },
-        ...(options.series ? { xOffset: { field: options.series, type: "nominal" } } : {}),
+        ...offset,
       },
     });
   return { ...frame(options), data: { values: options.data as Datum[] }, layer: layers } as ChartSpec;
@@ -135,7 +167,7 @@ export function heatmap(options: HeatmapOptions): ChartSpec {
       color: {
         field: options.value.field,
         type: "quantitative",
-        title: options.value.title ?? options.value.field,
+        title: options.value.title === undefined ? options.value.field : options.value.title,
         scale: {
           scheme: options.scheme ?? "purples",
           ...(options.domain ? { domain: [...options.domain] } : {}),

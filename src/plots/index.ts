@@ -2,7 +2,7 @@
 // in Node (./render.ts), and self-contained HTML pages around them (./page.ts).
 //   const svg = await renderSvg(lineChart({ data, x: { field: "layer" }, y: { field: "score" } }));
 //   writeFileAtomic("out.html", htmlPage({ title: "…", sections: [{ title: "…", figures: [svg] }] }));
-export { renderSvg, type ChartSpec } from "./render.js";
+export { renderSvg, type ChartSpec, type RenderOptions } from "./render.js";
 export {
   barChart,
   heatmap,
@@ -15,3 +15,4 @@ export {
   type LineChartOptions,
 } from "./charts.js";
 export { escapeHtml, htmlPage, type Page, type PageSection, type PageTable } from "./page.js";
+export { markdownTable } from "./markdown.js";

@@ -1,7 +1,8 @@
-// loadOrComputeStats: ROME/MEMIT's layer_stats with a cache — C0's running sum Σ k kᵀ and count
-// per layer, read from the cache when present, otherwise computed in one pass over the corpus
-// for all missing layers at once, with periodic atomic checkpoints of the partial sums from which
-// an interrupted run resumes to the exact same result.
+// ensureStats / loadOrComputeStats: ROME/MEMIT's layer_stats with a cache — C0's running sum
+// Σ k kᵀ and count per layer, found in the cache when present, otherwise computed over the corpus:
+// the missing layers in as few passes as the memory budget allows (memory-plan.ts), each pass
+// writing its layers to the cache and dropping them before the next starts, with periodic atomic
+// checkpoints of the partial sums from which an interrupted run resumes to the exact same result.
 import { existsSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { removeStaleTemporaryFiles } from "../io/staging.js";
@@ -17,15 +18,17 @@ import {
   WINDOW_SAMPLES,
   type ResolvedStatsOptions,
 } from "./options.js";
+import { defaultStatsBudget, planStatsMemory } from "./memory-plan.js";
 import {
   partialPath,
   readPartialFile,
   readStatsFile,
+  readStatsRef,
   statsPath,
   writePartialFile,
   writeStatsFile,
 } from "./stats-file.js";
-import type { LayerStats, StatsKey, StatsOptions } from "./types.js";
+import type { LayerStats, StatsKey, StatsOptions, StatsRef } from "./types.js";
 
 /** One layer being computed: its accumulator, key, files and the next batch it needs. */
 interface LayerJob {
@@ -37,18 +40,31 @@ interface LayerJob {
   plan: BatchPlan | null;
 }
 
-/** Statistics of every requested layer, from the cache or computed (and then cached). */
+/** Statistics of every requested layer, from the cache or computed (and then cached), with their sums. */
 export async function loadOrComputeStats(
   model: CausalLM,
   tokenizer: Tokenizer,
   options: StatsOptions,
 ): Promise<Map<number, LayerStats>> {
+  const refs = await ensureStats(model, tokenizer, options);
+  return new Map([...refs].map(([layer, ref]) => [layer, readStatsFile(ref.path, ref.key)]));
+}
+
+/**
+ * Makes sure every requested layer's statistics are in the cache (computing the missing ones) and
+ * returns where they are; no sum stays in memory.
+ */
+export async function ensureStats(
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  options: StatsOptions,
+): Promise<Map<number, StatsRef>> {
   const resolved = resolveStatsOptions(model, options);
   const modelFps = layerFingerprints(model, tokenizer, resolved.layers);
   const corpusFp = corpusFingerprint(resolved.corpusFiles);
   const dim = model.config.intermediateSize;
-  const result = new Map<number, LayerStats>();
-  const jobs: LayerJob[] = [];
+  const result = new Map<number, StatsRef>();
+  const missing: StatsKey[] = [];
   for (const layer of resolved.layers) {
     const key: StatsKey = { model: modelFps.get(layer)!, layer, corpus: corpusFp, ...pick(resolved) };
     // Temporary files of a run killed while writing (SIGKILL) are never read; remove them.
@@ -58,12 +74,29 @@ export async function loadOrComputeStats(
     if (cached) {
       result.set(layer, cached);
       options.onProgress?.({ layer, done: key.samples, total: key.samples, tokens: 0 });
-    } else jobs.push(newJob(resolved.cacheDir, key, dim));
+    } else missing.push(key);
   }
-  if (jobs.length > 0) {
+  if (missing.length > 0) {
     requireSamples(resolved.corpusFiles, resolved.samples);
-    for (const stats of await computeJobs(model, tokenizer, resolved, jobs, options))
-      result.set(stats.layer, stats);
+    const budget = options.memoryBudget ?? null;
+    const fallback = defaultStatsBudget(model.parameterBytes());
+    const plan = planStatsMemory(
+      missing.map((key) => key.layer),
+      dim,
+      resolved.dtype,
+      budget ?? fallback.bytes,
+      budget === null ? fallback.reason : "given",
+    );
+    options.onPlan?.(plan);
+    for (const [index, layers] of plan.passes.entries()) {
+      // accumulators are allocated for this pass only, and dropped once written
+      const jobs = missing
+        .filter((key) => layers.includes(key.layer))
+        .map((key) => newJob(resolved.cacheDir, key, dim));
+      const pass = plan.passes.length > 1 ? { pass: index + 1, passes: plan.passes.length } : {};
+      for (const ref of await computeJobs(model, tokenizer, resolved, jobs, options, pass))
+        result.set(ref.layer, ref);
+    }
   }
   return new Map([...result].sort(([a], [b]) => a - b));
 }
@@ -72,10 +105,10 @@ function pick(resolved: ResolvedStatsOptions) {
   return { samples: resolved.samples, maxLen: resolved.maxLen, dtype: resolved.dtype };
 }
 
-function readCached(cacheDir: string, key: StatsKey, dim: number): LayerStats | null {
+function readCached(cacheDir: string, key: StatsKey, dim: number): StatsRef | null {
   const path = statsPath(cacheDir, key);
   if (!existsSync(path)) return null;
-  const stats = readStatsFile(path, key);
+  const stats = readStatsRef(path, key);
   rmSync(partialPath(cacheDir, key), { force: true }); // left over if a run stopped right after finishing
   if (stats.dim !== dim)
     throw new Error(`${path}: statistics of width ${stats.dim}, the model's keys have ${dim}`);
@@ -132,7 +165,8 @@ async function computeJobs(
   resolved: ResolvedStatsOptions,
   jobs: LayerJob[],
   options: StatsOptions,
-): Promise<LayerStats[]> {
+  pass: { pass?: number; passes?: number },
+): Promise<StatsRef[]> {
   const plan = choosePlan(jobs, resolved);
   const start = jobs.reduce(
     (min, job) => (job.cursor.ordinal < min.ordinal ? job.cursor : min),
@@ -152,7 +186,7 @@ async function computeJobs(
     const after = cursorAfter(batch);
     for (const job of needing) job.cursor = after;
     tokens += batch.tokens;
-    options.onProgress?.({ done: after.samplesDone, total: plan.samples, tokens });
+    options.onProgress?.({ done: after.samplesDone, total: plan.samples, tokens, ...pass });
     if (options.signal?.aborted) {
       writePartials(jobs, plan);
       throw options.signal.reason;
@@ -173,13 +207,14 @@ function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
     });
 }
 
-/** Stores a finished layer (sum rounded to the key's dtype, so a cache hit returns the same values). */
-function finishJob(job: LayerJob, plan: BatchPlan): LayerStats {
+/** Stores a finished layer (sum rounded to the key's dtype in place, as a cache hit would read it). */
+function finishJob(job: LayerJob, plan: BatchPlan): StatsRef {
   if (job.cursor.samplesDone !== plan.samples)
     throw new Error(
       `layer ${job.key.layer}: ${job.cursor.samplesDone} samples summed, expected ${plan.samples}`,
     );
-  const sum = job.key.dtype === "float32" ? Float64Array.from(Float32Array.from(job.acc.sum)) : job.acc.sum;
+  const sum = job.acc.sum;
+  if (job.key.dtype === "float32") for (let i = 0; i < sum.length; i++) sum[i] = Math.fround(sum[i]);
   const stats: LayerStats = {
     layer: job.key.layer,
     dim: job.acc.dim,
@@ -189,7 +224,7 @@ function finishJob(job: LayerJob, plan: BatchPlan): LayerStats {
   };
   writeStatsFile(job.path, stats);
   rmSync(job.partialPath, { force: true });
-  return stats;
+  return { layer: stats.layer, dim: stats.dim, count: stats.count, key: stats.key, path: job.path };
 }
 
 /** When to write partial sums: every `batches` batches, or after `seconds` and ≥ 9× the last write's time. */

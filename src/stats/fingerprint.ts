@@ -1,6 +1,6 @@
 // Fingerprints that key the statistics cache (ROME/MEMIT layer_stats cache keys, made exact):
 //  - layerFingerprints(model, tokenizer, layers): for each layer l, sha256 over the model's config,
-//    the tokenizer's definition and every float32 value of the weights that layer l's keys depend
+//    the tokenizer's definition and every value (as float32) of the weights that layer l's keys depend
 //    on — the embeddings, layers 0 … l−1 whole, and layer l's tensors except W_out (whose input is
 //    the key). Any change to one of them, however small, gives new keys (issue 14: changing 8,000
 //    values of h.0.mlp.c_fc.weight used to reuse the old C0). The weights are hashed in memory, as
@@ -16,6 +16,7 @@ import { basename, join } from "node:path";
 import { openCheckpoint } from "../io/checkpoint.js";
 import { fsError, isErrnoError, fsCause } from "../io/fs-errors.js";
 import type { CausalLM } from "../models/causal-lm.js";
+import { HalfTensor } from "../models/layers/weight.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
 
 const READ_BYTES = 1 << 20;
@@ -31,10 +32,26 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+/** Elements widened at a time when hashing a 16-bit weight. */
+const WIDEN_CHUNK = 1 << 20;
+
+/**
+ * Hashes the weight's float32 values: a 16-bit weight is widened a chunk at a time (exactly, so it
+ * hashes as the same weights loaded widened do, and is never copied whole nor handed out widened).
+ */
 function hashParam(hash: Hash, model: CausalLM, name: string): void {
-  const values = model.param(name);
-  hash.update(`${name} ${values.length}\n`);
-  hash.update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  const weight = model.weight(name);
+  hash.update(`${name} ${weight.length}\n`);
+  if (!(weight instanceof HalfTensor)) {
+    hash.update(new Uint8Array(weight.buffer, weight.byteOffset, weight.byteLength));
+    return;
+  }
+  const chunk = new Float32Array(Math.min(WIDEN_CHUNK, weight.length));
+  for (let begin = 0; begin < weight.length; begin += WIDEN_CHUNK) {
+    const count = Math.min(WIDEN_CHUNK, weight.length - begin);
+    weight.widenInto(chunk, 0, begin, count);
+    hash.update(new Uint8Array(chunk.buffer, 0, 4 * count));
+  }
 }
 
 /** Hex sha256 per layer of `layers` over what that layer's statistics depend on (see the header). */

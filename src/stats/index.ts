@@ -7,10 +7,17 @@ export type {
   StatsKey,
   StatsOptions,
   StatsProgress,
+  StatsRef,
   CheckpointPolicy,
 } from "./types.js";
+export {
+  planStatsMemory,
+  defaultStatsBudget,
+  describeStatsPlan,
+  type StatsMemoryPlan,
+} from "./memory-plan.js";
 export { secondMoment, meanSquaredNorm } from "./second-moment.js";
-export { loadOrComputeStats } from "./compute.js";
+export { ensureStats, loadOrComputeStats } from "./compute.js";
 export { mergeStats, type MergedLayer } from "./merge.js";
 export {
   accumulateSecondMoments,
@@ -30,5 +37,5 @@ export {
 } from "./batches.js";
 export { corpusSamples, countSamples, isSampleLine, type CorpusSample } from "./corpus.js";
 export { corpusFingerprint, layerFingerprints, modelFingerprint } from "./fingerprint.js";
-export { readStatsFile, statsPath, partialPath } from "./stats-file.js";
+export { readStatsFile, readStatsRef, statsPath, partialPath } from "./stats-file.js";
 export { resolveStatsOptions, DEFAULT_BATCH_TOKENS, DEFAULT_MAX_LEN, WINDOW_SAMPLES } from "./options.js";

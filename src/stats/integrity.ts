@@ -13,24 +13,29 @@ export const MAX_C0_DIAGONAL = 1e16;
 const SYMMETRY_TOLERANCE = 1e-6;
 const CAUCHY_SCHWARZ_TOLERANCE = 1e-3;
 
+/** Bytes given piece by piece (a float32 sum narrowed chunk by chunk, never whole in memory). */
+export interface ByteChunks {
+  length: number;
+  chunks: Iterable<Uint8Array>;
+}
+
 /** Hex sha256 over the metadata (without the checksum, keys sorted) and the stored tensor bytes. */
 export function statsChecksum(
   metadata: Readonly<Record<string, string>>,
-  sumBytes: Uint8Array,
+  sumBytes: Uint8Array | ByteChunks,
   countBytes: Uint8Array,
 ): string {
   const fields = Object.keys(metadata)
     .filter((k) => k !== CHECKSUM_FIELD)
     .sort()
     .map((k) => [k, metadata[k]]);
-  return createHash("sha256")
+  const sum = sumBytes instanceof Uint8Array ? { length: sumBytes.length, chunks: [sumBytes] } : sumBytes;
+  const hash = createHash("sha256")
     .update("locedit-stats-checksum-v1\n")
     .update(JSON.stringify(fields))
-    .update(`\nsum ${sumBytes.length}\n`)
-    .update(sumBytes)
-    .update(`\ncount ${countBytes.length}\n`)
-    .update(countBytes)
-    .digest("hex");
+    .update(`\nsum ${sum.length}\n`);
+  for (const chunk of sum.chunks) hash.update(chunk);
+  return hash.update(`\ncount ${countBytes.length}\n`).update(countBytes).digest("hex");
 }
 
 /** Throws `<path>: checksum mismatch …` unless the stored checksum matches the file's contents. */

@@ -10,9 +10,15 @@ import { dirname, join } from "node:path";
 import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
 import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
-import type { LayerStats, StatsDtype, StatsKey } from "./types.js";
+import type { LayerStats, StatsDtype, StatsKey, StatsRef } from "./types.js";
 import { packageVersion } from "../util/package-root.js";
-import { CHECKSUM_FIELD, requireChecksum, requirePlausibleSum, statsChecksum } from "./integrity.js";
+import {
+  CHECKSUM_FIELD,
+  requireChecksum,
+  requirePlausibleSum,
+  statsChecksum,
+  type ByteChunks,
+} from "./integrity.js";
 
 const FORMAT = "locedit-layer-stats";
 /** 2: with a checksum (version 1 files have none and are refused) */
@@ -39,7 +45,7 @@ export function writeStatsFile(path: string, stats: LayerStats, extra: Record<st
   const sum =
     stats.key.dtype === "float64"
       ? { dtype: "F64" as const, shape, data: stats.sum }
-      : { dtype: "F32" as const, shape, data: Float32Array.from(stats.sum) };
+      : { dtype: "F32" as const, shape, data: stats.sum }; // narrowed chunk by chunk as it is written
   const count = { dtype: "F64" as const, shape: [], data: new Float64Array([stats.count]) };
   mkdirSync(dirname(path), { recursive: true });
   const metadata = {
@@ -49,19 +55,40 @@ export function writeStatsFile(path: string, stats: LayerStats, extra: Record<st
     kind: "final",
     ...extra,
   };
-  writeSafetensors(path, { sum, count }, withChecksum(metadata, sum.data, count.data));
+  writeSafetensors(
+    path,
+    { sum, count },
+    withChecksum(metadata, storedSumBytes(stats.sum, sum.dtype), count.data),
+  );
 }
 
 function bytesOf(data: Float32Array | Float64Array): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Elements narrowed at a time for the checksum of a float32 sum. */
+const NARROW_CHUNK = 1 << 20;
+
+/** The bytes `sum` is stored as: itself (F64), or narrowed to float32 a chunk at a time (F32). */
+function storedSumBytes(sum: Float64Array, dtype: "F32" | "F64"): Uint8Array | ByteChunks {
+  if (dtype === "F64") return bytesOf(sum);
+  function* chunks() {
+    const buffer = new Float32Array(Math.min(NARROW_CHUNK, sum.length));
+    for (let start = 0; start < sum.length; start += NARROW_CHUNK) {
+      const part = buffer.subarray(0, Math.min(NARROW_CHUNK, sum.length - start));
+      part.set(sum.subarray(start, start + part.length));
+      yield bytesOf(part);
+    }
+  }
+  return { length: 4 * sum.length, chunks: chunks() };
+}
+
 function withChecksum(
   metadata: Record<string, string>,
-  sum: Float32Array | Float64Array,
+  sum: Uint8Array | ByteChunks,
   count: Float64Array,
 ): Record<string, string> {
-  return { ...metadata, [CHECKSUM_FIELD]: statsChecksum(metadata, bytesOf(sum), bytesOf(count)) };
+  return { ...metadata, [CHECKSUM_FIELD]: statsChecksum(metadata, sum, bytesOf(count)) };
 }
 
 /** Reads a statistics file; with `expected`, every key field must match. Errors name the file. */
@@ -115,7 +142,7 @@ export function writePartialFile(path: string, key: StatsKey, partial: PartialSt
       sum: { dtype: "F64", shape: [dim, dim], data: partial.sum },
       count: { dtype: "F64", shape: [], data: count },
     },
-    withChecksum(metadata, partial.sum, count),
+    withChecksum(metadata, bytesOf(partial.sum), count),
   );
 }
 
@@ -151,7 +178,29 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
   }
 }
 
+/**
+ * A final statistics file's key, width and count, without reading the sum (checked like
+ * readStatsFile, except for the checksum and the sum's plausibility: those are verified when the
+ * sum is read).
+ */
+export function readStatsRef(path: string, expected?: StatsKey): StatsRef {
+  return withStatsFile(path, "final", (file) => {
+    const key = keyFromMetadata(file.metadata, path);
+    if (expected) requireSameKey(key, expected, path);
+    const { dim, count } = readShapeAndCount(file, path);
+    return { layer: key.layer, dim, count, key, path };
+  });
+}
+
+/** Width, count and sum (float64), the checksum verified on the stored bytes and the sum checked plausible. */
 function readSumAndCount(file: SafetensorsFile, path: string) {
+  const { dim, count, countBytes } = readShapeAndCount(file, path);
+  const sum = readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path));
+  requirePlausibleSum(sum, dim, count, path);
+  return { dim, count, sum };
+}
+
+function readShapeAndCount(file: SafetensorsFile, path: string) {
   const dim = Number(file.metadata.dim);
   const shape = file.has("sum") ? file.info("sum").shape : [];
   if (shape.length !== 2 || shape[0] !== dim || shape[1] !== dim)
@@ -163,19 +212,36 @@ function readSumAndCount(file: SafetensorsFile, path: string) {
   if (sumInfo.dtype !== "F64" && sumInfo.dtype !== "F32")
     throw new Error(`${path}: tensor 'sum' has dtype ${sumInfo.dtype}, expected F32 or F64`);
   const countBytes = file.readBytes("count");
-  const sumBytes = file.readBytes("sum");
-  requireChecksum(file.metadata, sumBytes, countBytes, path);
   const stored = new Float64Array(countBytes.buffer, countBytes.byteOffset, 1)[0];
+  // a damaged file is named as such (checksum mismatch) before what the damage looks like
+  const damaged = (message: string): never => {
+    readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path));
+    throw new Error(`${path}: ${message}`);
+  };
   if (String(stored) !== file.metadata.count)
-    throw new Error(`${path}: tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
+    damaged(`tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
   if (!(Number.isInteger(stored) && stored >= 0))
-    throw new Error(`${path}: tensor 'count' is ${stored}, expected a token count`);
-  const sum =
-    sumInfo.dtype === "F64"
-      ? new Float64Array(sumBytes.buffer, sumBytes.byteOffset, sumBytes.length / 8)
-      : Float64Array.from(new Float32Array(sumBytes.buffer, sumBytes.byteOffset, sumBytes.length / 4));
-  requirePlausibleSum(sum, dim, stored, path);
-  return { dim, count: stored, sum };
+    damaged(`tensor 'count' is ${stored}, expected a token count`);
+  return { dim, count: stored, countBytes };
+}
+
+/** The sum widened to float64; `verify` sees its stored bytes first (before the in-place widening). */
+function readSum(file: SafetensorsFile, verify: (storedBytes: Uint8Array) => void): Float64Array {
+  const info = file.info("sum");
+  if (info.dtype === "F64") {
+    const bytes = file.readBytes("sum");
+    verify(bytes);
+    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+  }
+  // Widen in place: the float32 values are read into the upper half of the float64 buffer and
+  // moved down one by one; value i lands on bytes [8i, 8i + 8), below every value not yet moved.
+  const n = info.shape[0] * info.shape[1];
+  const sum = new Float64Array(n);
+  const upper = new Float32Array(sum.buffer, 4 * n, n);
+  file.readFloat32("sum", upper);
+  verify(bytesOf(upper));
+  for (let i = 0; i < n; i++) sum[i] = upper[i];
+  return sum;
 }
 
 function keyMetadata(key: StatsKey): Record<string, string> {

@@ -2,6 +2,7 @@
 // uncentered second moment C0 = E[k kᵀ] of the MLP output projection's input k over the non-pad
 // tokens of a text corpus, kept as the running sum Σ k kᵀ (float64, full symmetric) and a count,
 // so that shards add up (ARCHITECTURE.md §3).
+import type { StatsMemoryPlan } from "./memory-plan.js";
 
 /** What a statistics file was computed from; two computations with equal keys give the same sum. */
 export interface StatsKey {
@@ -34,6 +35,16 @@ export interface LayerStats {
   key: StatsKey;
 }
 
+/** Where a layer's finished statistics are, without the sum (ensureStats). */
+export interface StatsRef {
+  layer: number;
+  dim: number;
+  count: number;
+  key: StatsKey;
+  /** the statistics file */
+  path: string;
+}
+
 export interface StatsProgress {
   /** set when the event concerns one layer only (a statistics file found in the cache) */
   layer?: number;
@@ -43,6 +54,9 @@ export interface StatsProgress {
   total: number;
   /** non-pad tokens run through the model by this call (for tokens/s) */
   tokens: number;
+  /** the pass over the corpus (1-based) and how many there are, when the layers need several */
+  pass?: number;
+  passes?: number;
 }
 
 export interface CheckpointPolicy {
@@ -75,4 +89,8 @@ export interface StatsOptions {
   /** when aborted, partial sums are checkpointed and the call rejects with the signal's reason */
   signal?: AbortSignal;
   checkpoint?: CheckpointPolicy;
+  /** bytes the accumulators of one pass may hold (default: memory-plan.ts defaultStatsBudget) */
+  memoryBudget?: number;
+  /** called once, before computing, with what the statistics need and how the layers are grouped */
+  onPlan?: (plan: StatsMemoryPlan) => void;
 }

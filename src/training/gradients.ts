@@ -13,7 +13,7 @@ export class GradientBuffers {
 
   constructor(model: CausalLM) {
     for (const spec of model.specs)
-      if (!spec.tiedTo) this.owned.set(spec.name, new Float32Array(model.param(spec.name).length));
+      if (!spec.tiedTo) this.owned.set(spec.name, new Float32Array(model.weight(spec.name).length));
     for (const [name, buffer] of this.owned) this.byName.set(name, buffer);
     for (const spec of model.specs) if (spec.tiedTo) this.byName.set(spec.name, this.owned.get(spec.tiedTo)!);
   }

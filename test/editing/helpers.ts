@@ -122,7 +122,7 @@ export function plainPromptArgmax(model: CausalLM, requests: readonly PreparedRe
 
 /** All parameters, copied (for bit-exact comparisons). */
 export function copyParams(model: CausalLM): Map<string, Float32Array> {
-  return new Map([...model.params].map(([k, v]) => [k, v.slice()]));
+  return new Map([...model.params.keys()].map((k) => [k, model.param(k).slice()]));
 }
 
 export function sameParams(model: CausalLM, copy: Map<string, Float32Array>): string[] {

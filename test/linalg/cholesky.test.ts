@@ -114,3 +114,17 @@ test("errors name the function, the argument and what was expected", () => {
   );
   assert.throws(() => choleskySolve(upper, zeros([2], "f64")), /L must be lower triangular .* L\[0,1\] ≠ 0/);
 });
+
+test("solveSpd with overwriteA gives the same X and leaves A's factor in A's storage (no copy)", () => {
+  const n = 30;
+  const a = spd(31, n);
+  const b = wrap(createRng(5).fillNormal(new Float64Array(n * 2)), [n, 2]);
+  const expected = solveSpd(a, b);
+  const factor = cholesky(a);
+  const storage = a.data;
+  const x = solveSpd(a, b, { overwriteA: true });
+  assert.deepEqual(x.data, expected.data);
+  assert.equal(a.data, storage);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) assert.equal(storage[i * n + j], factor.data[i * n + j], `L[${i},${j}]`);
+});

@@ -114,7 +114,7 @@ for (const name of MODELS) {
       assert.ok(Math.abs(ce.loss - inputs.train_loss) <= 1e-5 * inputs.train_loss, `loss ${ce.loss}`);
       const grads = new Map<string, Float32Array>();
       for (const spec of model.specs)
-        if (!spec.tiedTo) grads.set(spec.name, new Float32Array(model.param(spec.name).length));
+        if (!spec.tiedTo) grads.set(spec.name, new Float32Array(model.weight(spec.name).length));
       for (const spec of model.specs) if (spec.tiedTo) grads.set(spec.name, grads.get(spec.tiedTo)!);
       model.backward(trace, ce.dlogits, { downTo: 0, grads: (n) => grads.get(n)! });
       const fileName = (canonical: string) =>

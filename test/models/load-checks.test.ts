@@ -17,10 +17,11 @@ import { fixtureDir, repoRoot } from "./golden-helpers.js";
 const tmp = mkdtempSync(join(tmpdir(), "locedit-load-checks-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-type Tensors = Record<string, { dtype: "F32" | "F16"; shape: number[]; data: Float32Array }>;
+type StoredDtype = "F32" | "F16" | "BF16";
+type Tensors = Record<string, { dtype: StoredDtype; shape: number[]; data: Float32Array }>;
 
 /** A copy of model folder `source` whose tensors `edit` may change, add or delete; `dtype` to store. */
-function copyWith(source: string, edit: (tensors: Tensors) => void, dtype: "F32" | "F16" = "F32"): string {
+function copyWith(source: string, edit: (tensors: Tensors) => void, dtype: StoredDtype = "F32"): string {
   const dir = mkdtempSync(join(tmp, "model-"));
   for (const file of ["config.json", "tokenizer.json"])
     try {
@@ -41,12 +42,17 @@ function copyWith(source: string, edit: (tensors: Tensors) => void, dtype: "F32"
 const FACTS = join(repoRoot, "models", "tiny-facts");
 
 describe("loadModel refuses non-finite weights", () => {
-  for (const [bad, dtype] of [
-    [NaN, "F32"],
-    [Infinity, "F32"],
-    [-Infinity, "F16"],
+  // 16-bit tensors are checked on their stored bits, both when kept 16-bit (the default) and widened
+  for (const [bad, dtype, load] of [
+    [NaN, "F32", "stored"],
+    [Infinity, "F32", "stored"],
+    [-Infinity, "F16", "stored"],
+    [NaN, "F16", "stored"],
+    [Infinity, "BF16", "stored"],
+    [NaN, "BF16", "stored"],
+    [-Infinity, "BF16", "float32"],
   ] as const)
-    it(`${bad} in a ${dtype} tensor is named with its file and element`, () => {
+    it(`${bad} in a ${dtype} tensor (loaded ${load}) is named with its file and element`, () => {
       const dir = copyWith(
         FACTS,
         (t) => {
@@ -55,12 +61,25 @@ describe("loadModel refuses non-finite weights", () => {
         dtype,
       );
       assert.throws(
-        () => loadModel(dir),
+        () => loadModel(dir, { dtype: load }),
         (e: Error) =>
           e.message.startsWith(`${join(dir, "model.safetensors")}: tensor 'h.2.mlp.c_fc.weight' holds ${bad} at [3, 7]`) &&
           /1 non-finite value/.test(e.message),
       );
     });
+
+  it("finite F16 and BF16 checkpoints load (largest finite values included)", () => {
+    for (const dtype of ["F16", "BF16"] as const) {
+      const dir = copyWith(
+        FACTS,
+        (t) => {
+          t["h.2.mlp.c_fc.weight"].data[0] = dtype === "F16" ? 65504 : 3.3e38;
+        },
+        dtype,
+      );
+      assert.doesNotThrow(() => loadModel(dir));
+    }
+  });
 });
 
 describe("loadModel refuses tensors the architecture does not use", () => {

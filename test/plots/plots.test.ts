@@ -26,7 +26,9 @@ test("lineChart renders an SVG with its axis titles and one path per series", as
   assert.match(svg, /distributed/);
 });
 
-test("barChart and heatmap render", async () => {
+test("barChart and heatmap render, without warnings", async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: string) => warnings.push(w);
   const bars = await renderSvg(
     barChart({
       data: [
@@ -36,8 +38,10 @@ test("barChart and heatmap render", async () => {
       x: { field: "layer" },
       y: { field: "v", title: "norm" },
       series: "kind",
+      colors: { a: "#f00", b: "#00f" },
       errors: { lower: "lo", upper: "hi" },
     }),
+    { onWarning },
   );
   assert.match(bars, /norm/);
   const cells = [0, 1].flatMap((layer) =>
@@ -51,7 +55,9 @@ test("barChart and heatmap render", async () => {
       value: { field: "p", title: "p(answer)" },
       scheme: "greens",
     }),
+    { onWarning },
   );
+  assert.deepEqual(warnings, []);
   assert.match(map, /1: cat\*/);
   assert.match(map, /p\(answer\)/);
 });

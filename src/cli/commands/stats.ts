@@ -9,20 +9,24 @@ import { meanSquaredNorm } from "../../stats/second-moment.js";
 import { statsPath } from "../../stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../stats/types.js";
 import { checkOutputFolder } from "../../io/output-check.js";
-import { optionalInt, parseOptions, requireString, UsageError } from "../args.js";
+import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
+import { describeStatsPlan } from "../../stats/memory-plan.js";
 import { statisticsBytes } from "../output-size.js";
 import { loadModelAndTokenizer } from "../load.js";
 import { LONG_COMMAND, progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
-                    [--max-len T] [--dtype float32|float64] [--batch-tokens N]
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] [--stats-memory GB]
                     [--checkpoint-batches N] --out DIR [--json]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
 
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
 samples are used. Statistics are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C)
 keeps its partial sums and the same command resumes it; partial sums are also written every 60 s
-(or every N batches with --checkpoint-batches N), so a killed run resumes from the last of them. merge writes the sum of the shards' sums
+(or every N batches with --checkpoint-batches N), so a killed run resumes from the last of them.
+--stats-memory bounds the memory the accumulators (d_ff² float64 per layer) take at once (default:
+a quarter of the weights' memory, within what is available); layers that do not fit together take
+more passes. merge writes the sum of the shards' sums
 and counts under DIR, with corpus "merged:<sha256 of the shards' corpus fingerprints>".`;
 
 export async function statsCommand(argv: string[]): Promise<void> {
@@ -38,6 +42,7 @@ export async function statsCommand(argv: string[]): Promise<void> {
       dtype: { type: "string" },
       "batch-tokens": { type: "string" },
       "checkpoint-batches": { type: "string" },
+      "stats-memory": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
     },
@@ -85,15 +90,22 @@ export async function statsCommand(argv: string[]): Promise<void> {
       ...(values["checkpoint-batches"] === undefined
         ? {}
         : { checkpoint: { batches: optionalInt(values, "checkpoint-batches", 0, 1) } }),
+      ...(values["stats-memory"] !== undefined
+        ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) }
+        : {}),
       onNotice: (message) => console.error(`note: ${message}`),
+      onPlan: (plan) => {
+        if (!values.json) console.error(describeStatsPlan(plan));
+      },
       onProgress: (p) => {
         if (p.layer !== undefined) return void cached.add(p.layer);
         tokens = p.tokens;
+        const pass = p.passes ? `pass ${p.pass}/${p.passes}, ` : "";
         bar.update(
           p.done,
           p.total,
-          `${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`,
-          "statistics",
+          `${pass}${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`,
+          p.passes ? `statistics, pass ${p.pass}/${p.passes}` : "statistics",
         );
       },
     });

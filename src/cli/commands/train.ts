@@ -229,7 +229,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
           padId: hfTokenizer.padTokenId,
         })
       : null;
-  const parameters = model.specs.filter((s) => !s.tiedTo).reduce((n, s) => n + model.param(s.name).length, 0);
+  const parameters = model.specs
+    .filter((s) => !s.tiedTo)
+    .reduce((n, s) => n + model.weight(s.name).length, 0);
   const summary = {
     command: ["locedit", "train", ...argv]
       .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a)))

@@ -7,8 +7,11 @@ import { parseJsonText } from "../../io/json-text.js";
 import { isPlainObject } from "../../io/json-values.js";
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
+import type { EditVariant } from "../methods/variants/index.js";
 import type { EditRequest } from "../requests/types.js";
 import type { RequestOutcome } from "./outcome.js";
+import type { RoundingLoss } from "./rounding.js";
+import { HalfTensor } from "../../models/layers/weight.js";
 
 export interface LayerDeltaRecord {
   layer: number;
@@ -17,6 +20,8 @@ export interface LayerDeltaRecord {
   delta_norm: number;
   /** Frobenius norm of W before this batch */
   weight_norm: number;
+  /** Frobenius norm of W − W₀ after this batch: the weight's total shift since loading */
+  shift_norm?: number;
 }
 
 export interface RequestRecord {
@@ -42,6 +47,8 @@ export interface EditLog {
   locedit_version: string;
   method: EditMethod;
   blue: boolean;
+  /** a sequential variant of MEMIT or PMET (seq, rect, prune) */
+  variant?: EditVariant;
   batch: number;
   hparams: EditHparams;
   hparams_source: string;
@@ -64,16 +71,31 @@ export interface EditLog {
   };
 }
 
+/**
+ * Critical layers chosen outside the hyperparameter file (e.g. `locedit edit --layers auto`, from
+ * causal tracing): they replace its `layers`, and the choice and its evidence go into the log.
+ */
+export interface CriticalLayersChoice {
+  layers: number[];
+  /** how they were chosen, e.g. "causal tracing (--layers auto)" or "--layers" */
+  source: string;
+  /** the numbers behind the choice (e.g. the tracing suggestion) */
+  evidence?: unknown;
+}
+
 /** edit-log.json: every batch since the model was loaded (or last restored). */
 export interface EditLogFile {
   locedit_version: string;
   model: string;
   method: EditMethod;
   blue: boolean;
+  variant?: EditVariant;
   hparams: EditHparams;
   hparams_source: string;
   hparams_derivation?: Record<string, string>;
   hparams_warnings?: string[];
+  /** present when the critical layers were chosen outside the hyperparameter file */
+  critical_layers?: CriticalLayersChoice;
   requests: number;
   batches: EditLog[];
   /** the key of each layer's statistics (C0) used: model and corpus fingerprints, samples, … */
@@ -87,6 +109,8 @@ export interface EditLogFile {
   }[];
   /** the edit logs of the folder this model was loaded from, oldest first (editing an edited model) */
   earlier_edits?: EditLogFile[];
+  /** the dtype asked for at the last save ("checkpoint": each tensor's own) and what rounding kept of the edit */
+  saved?: { dtype: string; rounding: RoundingLoss | null };
 }
 
 /** The edit history of an edited model folder (its edit-log.json, flattened, oldest first); [] for none. */
@@ -102,9 +126,17 @@ export function readEarlierEdits(modelDir: string): EditLogFile[] {
   return [...(earlier ?? []), own];
 }
 
-function frobenius(values: Float32Array): number {
+function frobenius(values: Float32Array | HalfTensor): number {
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i] * values[i];
+  const chunk = new Float32Array(Math.min(values.length, 65536));
+  for (let start = 0; start < values.length; start += chunk.length) {
+    const count = Math.min(chunk.length, values.length - start);
+    const part =
+      values instanceof HalfTensor
+        ? values.widenInto(chunk, 0, start, count)
+        : values.subarray(start, start + count);
+    for (let i = 0; i < count; i++) s += part[i] * part[i];
+  }
   return Math.sqrt(s);
 }
 

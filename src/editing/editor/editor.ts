@@ -8,16 +8,25 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import { loadModel } from "../../models/load.js";
-import { saveModel, type SaveOptions } from "../../models/save.js";
+import { savedDtype, saveModel, type SaveOptions, type SaveReport } from "../../models/save.js";
 import { loadTokenizer } from "../../tokenizers/load-tokenizer.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import { applyDeltas, WeightSnapshot } from "../apply-deltas.js";
+import { WeightSnapshot, type WeightUpdate } from "../apply-deltas.js";
 import { computeKeys } from "../compute-ks.js";
 import { resolveHparams } from "../hparams/resolve.js";
 import type { KeyStats, KeyStatsSource } from "../hparams/derive.js";
 import type { EditHparams, EditMethod, ResolvedHparams } from "../hparams/types.js";
 import { METHODS } from "../methods/index.js";
 import { AlphaEditState } from "../methods/alphaedit/state.js";
+import {
+  checkVariant,
+  KeyHistory,
+  largestSingularValue,
+  rectifyDelta,
+  restrainSingularValues,
+  variantDeltas,
+  type EditVariant,
+} from "../methods/variants/index.js";
 import { boundaryLayers } from "../methods/blue/boundary-update.js";
 import { sampleContextTemplates } from "../prepare/context-templates.js";
 import { checkPrepared, type PreparedRequest } from "../prepare/prepared-request.js";
@@ -29,12 +38,17 @@ import {
   frobenius,
   readEarlierEdits,
   requestRecords,
+  type CriticalLayersChoice,
   type EditLog,
   type EditLogFile,
 } from "./edit-log.js";
+import { EditedWeights, type AccumulatedDelta } from "./edited-weights.js";
 import { CARRIED_FOLDERS, checkSaveTarget, EDIT_LOG_FILE } from "./save-target.js";
 import { EditNotTakenError, isZeroUpdate, judgeOutcomes, notTakenSummary, scoreRequests } from "./outcome.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
+import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
+import { describeMemoryEstimate, estimateEditMemory } from "./memory-estimate.js";
+import { describeStatsPlan, type StatsMemoryPlan } from "../../stats/memory-plan.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
 export type EditRequestInput = EditRequest | Record<string, unknown>;
@@ -42,7 +56,8 @@ export type EditRequestInput = EditRequest | Record<string, unknown>;
 export const LOCEDIT_VERSION = "0.1.0";
 
 export interface EditProgress {
-  stage: "load" | "statistics" | "templates" | "z" | "layer" | "apply" | "score";
+  /** "memory": before the first batch computes anything, `detail` says what the edit will need */
+  stage: "load" | "statistics" | "templates" | "z" | "layer" | "apply" | "score" | "memory";
   layer?: number;
   step?: number;
   total?: number;
@@ -55,10 +70,14 @@ export interface EditorOptions {
   blue?: boolean;
   /** a hyperparameter file, or fields overriding the resolved ones */
   hparams?: string | Partial<EditHparams>;
+  /** critical layers replacing the hyperparameters' (BLUE then updates their first and last); recorded in the log */
+  layers?: CriticalLayersChoice;
   /** where C0 comes from (see LayerStatistics); or give `covariance` directly */
   stats?: StatisticsSource;
   /** C0 of a layer (float64 d_ff²), e.g. for a model built in memory */
   covariance?: (layer: number) => Float64Array;
+  /** a sequential variant of MEMIT or PMET: seq (key history in the solve), rect, prune */
+  variant?: EditVariant;
   /** seed of the context-template sampling (default 0) */
   seed?: number;
   /** context templates to use instead of sampling them (first group ["{}"]) */
@@ -73,7 +92,10 @@ export interface EditorOptions {
   strict?: boolean;
 }
 
-export interface EditorSaveOptions extends Pick<SaveOptions, "dtype" | "maxShardBytes" | "onNotice"> {
+export interface EditorSaveOptions extends Pick<
+  SaveOptions,
+  "dtype" | "maxShardBytes" | "unchangedFiles" | "onNotice"
+> {
   /**
    * Replace `outDir` if it exists — only a folder an earlier save wrote, holding nothing else; never
    * the folder the model was loaded from. Default false: an existing `outDir` is an error.
@@ -81,9 +103,45 @@ export interface EditorSaveOptions extends Pick<SaveOptions, "dtype" | "maxShard
   overwrite?: boolean;
 }
 
+/** What `Editor.save` did: how the files were written, and what rounding to a 16-bit dtype kept of the edit. */
+export interface EditorSaveResult {
+  files: SaveReport;
+  /** null when every edited weight was written in float32 */
+  rounding: RoundingLoss | null;
+}
+
+/**
+ * Everything an Editor carries from batch to batch, to continue a sequence in another process
+ * (`exportState` / `importState`): with the same model folder and options, the next batch gives
+ * the same weights as if the sequence had never stopped.
+ */
+export interface EditorState {
+  resolved: ResolvedHparams;
+  contextTemplates: string[][];
+  history: EditLog[];
+  /** ΣΔW per edited weight (the model carries W₀ + f(ΣΔW)) */
+  deltas: Map<string, AccumulatedDelta>;
+  /** Σ K Kᵀ of the earlier batches per layer: AlphaEdit's cache_c or the seq variant's key history */
+  keyGrams: Map<number, Float64Array>;
+  /** AlphaEdit's null-space projectors computed so far (recomputed from C0 when absent) */
+  projectors: Map<number, Float64Array>;
+}
+
 export class Editor {
   readonly snapshot: WeightSnapshot;
+  /** ΣΔW of every batch since loading (or restore); the model carries W₀ + f(ΣΔW) */
+  private readonly weights: EditedWeights;
+  /** the seq variant's Σ K_p K_pᵀ (null otherwise) */
+  private readonly keyHistory: KeyHistory | null;
+  /** PRUNE: the largest singular value of each original weight */
+  private readonly sigmaMax = new Map<string, number>();
   readonly history: EditLog[] = [];
+  /** every request applied since the model was loaded or restored */
+  private readonly applied: EditRequest[] = [];
+  /** how the last save stored the edited weights (edit-log.json's `saved`) */
+  private saved: EditLogFile["saved"];
+  /** whether the memory estimate was reported (once, before the first batch) */
+  private memoryEstimated = false;
   private readonly statistics: LayerStatistics | null;
   private templates: string[][] | null;
   /** AlphaEdit's projectors and cache_c, carried across batches (null for the other methods) */
@@ -107,6 +165,15 @@ export class Editor {
     this.resolution = needsFirstBatch(preview) ? null : preview;
     this.snapshot = new WeightSnapshot(model);
     this.earlierEdits = readEarlierEdits(modelDir);
+    const variant = checkVariant(preview.method, options.variant);
+    this.weights = new EditedWeights(
+      model,
+      this.snapshot,
+      variant === "prune"
+        ? (name, w0, sum) => restrainSingularValues(sum, this.largestOf(name, w0))
+        : undefined,
+    );
+    this.keyHistory = variant === "seq" ? new KeyHistory() : null;
     this.templates = options.contextTemplates ?? null;
     this.statistics = options.stats
       ? new LayerStatistics(model, tokenizer, modelDir, options.stats, options.onNotice)
@@ -156,9 +223,43 @@ export class Editor {
     return this.resolved.hparams;
   }
 
+  get variant(): EditVariant | undefined {
+    return this.options.variant;
+  }
+
   /** The layers whose weights this method changes: all critical layers, or BLUE's two boundary layers. */
   get updatedLayers(): number[] {
     return updatedLayersOf(this.method, this.hparams);
+  }
+
+  /**
+   * Loads (or computes) the statistics of the updated layers and samples the context templates from
+   * the model as it is, before any edit (the first `edit` does it otherwise).
+   */
+  async prepare(): Promise<void> {
+    await this.ensureStatistics(this.updatedLayers);
+    this.contextTemplates();
+  }
+
+  /** Loads or computes the layers' statistics; the first time, reports the memory the edit will take. */
+  private async ensureStatistics(layers: readonly number[]): Promise<void> {
+    const progress = this.options.onProgress;
+    const estimate = (plan: StatsMemoryPlan | null) => {
+      if (this.memoryEstimated) return;
+      this.memoryEstimated = true;
+      const detail = [
+        plan ? describeStatsPlan(plan) : null,
+        describeMemoryEstimate(this.model, estimateEditMemory(this.model, layers, plan)),
+      ];
+      progress?.({ stage: "memory", detail: detail.filter((d) => d !== null).join("\n") });
+    };
+    if (this.statistics)
+      await this.statistics.ensure(
+        layers,
+        (p) => progress?.({ stage: "statistics", step: p.done, total: p.total, layer: p.layer }),
+        estimate,
+      );
+    estimate(null);
   }
 
   /** Edits one batch on the current model (earlier batches stay applied) and returns its log. */
@@ -169,10 +270,7 @@ export class Editor {
     checkBatch(requests, source);
     const layers = this.updatedLayers;
     const progress = this.options.onProgress;
-    if (this.statistics)
-      await this.statistics.ensure(layers, (p) =>
-        progress?.({ stage: "statistics", step: p.done, total: p.total, layer: p.layer }),
-      );
+    await this.ensureStatistics(layers);
     const statsSeconds = (performance.now() - started) / 1000;
     const templates = this.contextTemplates();
     const prepared = prepareRequests(this.tokenizer, requests, templates, this.hparams.fact_token);
@@ -187,29 +285,30 @@ export class Editor {
     progress?.({ stage: "score" });
     const scoresBefore = scoreRequests(this.model, this.tokenizer, requests);
     let scoreSeconds = (performance.now() - scoreStart) / 1000;
-    const result = METHODS[this.method](
+    const keyGrams = this.keyGramSource();
+    const result = variantDeltas(this.method, this.variant)(
       {
         model: this.model,
         hparams: this.hparams,
         covariance: (layer) => this.covariance(layer),
-        ...(this.alphaEdit
-          ? {
-              projector: (layer: number) => this.alphaEdit!.projector(layer),
-              cachedKeyGram: (layer: number) => this.alphaEdit!.cachedKeyGram(layer),
-            }
-          : {}),
+        ...(this.alphaEdit ? { projector: (layer: number) => this.alphaEdit!.projector(layer) } : {}),
+        ...(keyGrams ? { cachedKeyGram: keyGrams } : {}),
         onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),
       },
       prepared,
     );
     const applyStart = performance.now();
-    const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.param(u.weight))]));
+    const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.weight(u.weight))]));
     progress?.({ stage: "apply" });
-    const thisBatch = new WeightSnapshot(this.model); // to undo only this batch (strict)
-    for (const u of result.updates) thisBatch.keep(u.weight);
-    applyDeltas(this.model, result.updates, this.snapshot);
+    const updates = this.variant === "rect" ? result.updates.map((u) => this.rectified(u)) : result.updates;
+    // to undo only this batch (strict): the sums it changes, as they were
+    const beforeBatch = this.options.strict ? this.weights.mark(updates.map((u) => u.weight)) : null;
+    this.weights.add(updates);
     const applySeconds = (performance.now() - applyStart) / 1000;
-    const deltas = deltaRecords(result, norms);
+    const deltas = deltaRecords({ ...result, updates }, norms).map((d) => ({
+      ...d,
+      shift_norm: this.weights.shiftNorm(d.weight),
+    }));
     const afterStart = performance.now();
     progress?.({ stage: "score" });
     const outcomes = judgeOutcomes(
@@ -219,18 +318,20 @@ export class Editor {
     );
     scoreSeconds += (performance.now() - afterStart) / 1000;
     const batch = this.history.length + 1;
-    if (this.options.strict && outcomes.some((o) => !o.took)) {
-      thisBatch.restore();
+    if (beforeBatch && outcomes.some((o) => !o.took)) {
+      this.weights.revert(beforeBatch);
       throw new EditNotTakenError(
         `${notTakenSummary(batch, requests, outcomes)}; the batch was undone (strict)`,
         outcomes,
       );
     }
     this.alphaEdit?.absorb(result);
+    this.keyHistory?.add(result.keyGramUpdates);
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
       method: this.method,
       blue: result.blue,
+      ...(this.variant ? { variant: this.variant } : {}),
       batch,
       hparams: this.hparams,
       hparams_source: this.resolved.source,
@@ -249,34 +350,46 @@ export class Editor {
       },
     };
     this.history.push(log);
+    this.applied.push(...requests);
     return log;
   }
 
   /** Puts back the original weights bit for bit and forgets the batches (AlphaEdit's cache_c too). */
   restore(): void {
     this.snapshot.restore();
+    this.weights.clear();
+    this.keyHistory?.clear();
     this.alphaEdit?.reset();
     this.history.length = 0;
+    this.applied.length = 0;
+    this.saved = undefined;
   }
 
   /**
    * Writes the edited model as a new Hugging Face folder (atomically) with edit-log.json and the
-   * model's own hparams/ beside it. Refuses the folder the model came from and, without
-   * `overwrite`, any existing folder (save-target.ts).
+   * model's own hparams/ beside it, in `dtype` (default: the checkpoint's own). Refuses the folder
+   * the model came from and, without `overwrite`, any existing folder (save-target.ts). When an
+   * edited weight is written in F16/BF16, first measures what rounding keeps of the edit
+   * (rounding.ts) and records it in the log's `saved`.
    */
-  save(outDir: string, options: EditorSaveOptions = {}): void {
+  save(outDir: string, options: EditorSaveOptions = {}): EditorSaveResult {
     checkSaveTarget(outDir, this.modelDir, options.overwrite === true);
     const hfConfig = JSON.parse(readFileSync(join(this.modelDir, "config.json"), "utf8")) as Record<
       string,
       unknown
     >;
-    saveModel(this.model, outDir, {
+    const dtypeOf = (name: string) => savedDtype(this.model, name, options.dtype);
+    const rounding = measureRoundingLoss(this.model, this.tokenizer, this.applied, this.snapshot, dtypeOf);
+    this.saved = { dtype: options.dtype ?? "checkpoint", rounding };
+    const log = this.editLog();
+    const files = saveModel(this.model, outDir, {
       ...options,
       copyFilesFrom: this.modelDir,
       copyFolders: CARRIED_FOLDERS,
       hfConfig,
-      extraFiles: { [EDIT_LOG_FILE]: JSON.stringify(this.editLog(), null, 2) + "\n" },
+      extraFiles: { [EDIT_LOG_FILE]: JSON.stringify(log, null, 2) + "\n" },
     });
+    return { files, rounding };
   }
 
   /** Everything edited since the last restore: what `save` writes as edit-log.json. */
@@ -286,14 +399,17 @@ export class Editor {
       model: this.modelDir,
       method: this.method,
       blue: this.hparams.blue && this.method !== "rome",
+      ...(this.variant ? { variant: this.variant } : {}),
       hparams: this.hparams,
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
       ...(this.resolved.warnings ? { hparams_warnings: this.resolved.warnings } : {}),
+      ...(this.options.layers ? { critical_layers: this.options.layers } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
       ...(this.statistics ? { statistics: this.statistics.used().map(statisticsRecord) } : {}),
       ...(this.earlierEdits.length > 0 ? { earlier_edits: this.earlierEdits } : {}),
+      ...(this.saved ? { saved: this.saved } : {}),
     };
   }
 
@@ -305,6 +421,66 @@ export class Editor {
       seed: this.options.seed ?? 0,
     });
     return this.templates;
+  }
+
+  /** The state to continue this sequence elsewhere (arrays are the Editor's own: copy before changing). */
+  exportState(): EditorState {
+    return {
+      resolved: this.resolved,
+      contextTemplates: this.contextTemplates(),
+      history: [...this.history],
+      deltas: new Map(this.weights.entries()),
+      keyGrams: new Map(this.alphaEdit?.keyGramEntries() ?? this.keyHistory?.entries() ?? []),
+      projectors: new Map(this.alphaEdit?.projectorEntries() ?? []),
+    };
+  }
+
+  /**
+   * Continues a sequence saved by `exportState` on a freshly loaded model (same folder, method,
+   * variant and options): the hyperparameters, templates, edit history, ΣΔW (so W = W₀ + f(ΣΔW)),
+   * the key Grams and AlphaEdit's projectors are restored.
+   */
+  importState(state: EditorState): void {
+    if (this.history.length > 0 || this.weights.entries().length > 0)
+      throw new Error("Editor.importState: this Editor has edited already; import into a fresh one");
+    if (state.resolved.method !== this.method)
+      throw new Error(
+        `Editor.importState: the state is of ${state.resolved.method}, this Editor edits with ${this.method}`,
+      );
+    this.resolution = state.resolved;
+    this.templates = state.contextTemplates;
+    this.history.push(...state.history);
+    this.weights.load(state.deltas);
+    for (const [layer, gram] of state.keyGrams) {
+      if (this.alphaEdit) this.alphaEdit.restoreKeyGram(layer, gram);
+      else if (this.keyHistory) this.keyHistory.set(layer, gram);
+      else throw new Error(`Editor.importState: key Grams given, but ${this.method} keeps none`);
+    }
+    for (const [layer, p] of state.projectors) this.alphaEdit?.restoreProjector(layer, p);
+  }
+
+  /** Where this batch's solve reads Σ K_p K_pᵀ: AlphaEdit's cache_c or the seq key history. */
+  private keyGramSource(): ((layer: number) => Float64Array) | null {
+    if (this.alphaEdit) return (layer) => this.alphaEdit!.cachedKeyGram(layer);
+    if (this.keyHistory)
+      return (layer) => this.keyHistory!.gram(layer, Math.round(Math.sqrt(this.covariance(layer).length)));
+    return null;
+  }
+
+  /** RECT: the update with all but its top 40 % entries (by |ΔW| / |W + ε|) zeroed, W as it is now. */
+  private rectified(u: WeightUpdate): WeightUpdate {
+    const w = { data: this.model.param(u.weight), shape: [u.rows, u.cols] };
+    return { ...u, delta: rectifyDelta({ data: u.delta, shape: [u.rows, u.cols] }, w).data };
+  }
+
+  /** PRUNE's σ_max: the largest singular value of the original weight, computed once. */
+  private largestOf(name: string, original: { data: Float32Array; shape: number[] }): number {
+    let sigma = this.sigmaMax.get(name);
+    if (sigma === undefined) {
+      sigma = largestSingularValue(original);
+      this.sigmaMax.set(name, sigma);
+    }
+    return sigma;
   }
 
   private covariance(layer: number): Float64Array {
@@ -355,16 +531,22 @@ function resolveFor(
   options: EditorOptions,
   keyStatsFor?: (h: EditHparams) => KeyStatsSource,
 ): ResolvedHparams {
+  const callerFields = typeof options.hparams === "object" ? options.hparams : {};
+  const overrides = options.layers ? { ...callerFields, layers: options.layers.layers } : callerFields;
   const resolved = resolveHparams({
     method: options.method,
     blue: options.blue,
     hparamsFile: typeof options.hparams === "string" ? options.hparams : undefined,
-    overrides: typeof options.hparams === "object" ? options.hparams : undefined,
-    overridesSource: "Editor options.hparams",
+    overrides: Object.keys(overrides).length > 0 ? overrides : undefined,
+    overridesSource: options.layers
+      ? `Editor options.hparams with the critical layers from ${options.layers.source}`
+      : "Editor options.hparams",
     modelDir,
     config: model.config,
     keyStatsFor,
   });
+  // the critical layers (options.layers) are recorded with where they came from
+  if (options.layers) resolved.derivation = { ...resolved.derivation, layers: options.layers.source };
   const last = model.numLayers - 1;
   if (resolved.hparams.v_loss_layer !== last)
     throw new Error(

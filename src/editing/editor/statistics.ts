@@ -1,15 +1,19 @@
 // Where the Editor gets C0 = E[k kᵀ] of each layer it edits (ARCHITECTURE.md §3): computed from a
-// corpus and cached (loadOrComputeStats), or, without a corpus, read from a statistics folder
-// that `locedit stats` filled for this model — found by the layer's fingerprint of this model's
-// weights and checked against it. Covariances are kept per layer for the Editor's life.
+// corpus and cached (ensureStats), or, without a corpus, read from a statistics folder that
+// `locedit stats` filled for this model — found by the layer's fingerprint of this model's weights
+// and checked against it. Only references to the files are kept; C0 is read (its checksum
+// verified) when a solve asks for it and kept while the C0s held fit in `cacheBytes` (at real
+// sizes, d_ff = 14,336, one C0 is 1.6 GB: a Llama3-8B edit holds one at a time and reads it again
+// for the next batch).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
 import { countSamples } from "../../stats/corpus.js";
 import { layerFingerprints } from "../../stats/fingerprint.js";
-import { loadOrComputeStats, readStatsFile, secondMoment } from "../../stats/index.js";
-import type { LayerStats, StatsProgress } from "../../stats/types.js";
+import { ensureStats, readStatsFile, readStatsRef, secondMoment } from "../../stats/index.js";
+import type { StatsMemoryPlan } from "../../stats/memory-plan.js";
+import type { StatsKey, StatsProgress, StatsRef } from "../../stats/types.js";
 import { requireSameKey, shortFingerprint } from "../../stats/stats-file.js";
 
 export interface StatisticsSource {
@@ -21,6 +25,8 @@ export interface StatisticsSource {
   samples?: number;
   maxLen?: number;
   dtype?: "float32" | "float64";
+  /** bytes the accumulators of one pass may hold (default: stats/memory-plan.ts) */
+  memoryBudget?: number;
 }
 
 export const DEFAULT_STATS_SAMPLES = 10000;
@@ -29,17 +35,17 @@ export const DEFAULT_STATS_SAMPLES = 10000;
  * Cached statistics of `layer` for the model whose layer fingerprint is `fingerprint`: the file
  * with the most samples. A file in that folder whose key names another model or layer is an error.
  */
-export function findCachedStats(dir: string, fingerprint: string, layer: number): LayerStats | null {
+export function findCachedStats(dir: string, fingerprint: string, layer: number): StatsRef | null {
   const folder = join(dir, shortFingerprint(fingerprint));
   if (!existsSync(folder)) return null;
   const files = readdirSync(folder).filter(
     (f) =>
       f.startsWith(`layer-${layer}.`) && f.endsWith(".safetensors") && !f.endsWith(".partial.safetensors"),
   );
-  let best: LayerStats | null = null;
+  let best: StatsRef | null = null;
   for (const f of files) {
     const path = join(folder, f);
-    const stats = readStatsFile(path);
+    const stats = readStatsRef(path);
     requireSameKey(stats.key, { ...stats.key, model: fingerprint, layer }, path);
     if (!best || stats.key.samples > best.key.samples) best = stats;
   }
@@ -65,7 +71,8 @@ export function defaultSamples(
 }
 
 export class LayerStatistics {
-  private readonly stats = new Map<number, LayerStats>();
+  private readonly stats = new Map<number, StatsRef>();
+  /** C0 by layer, most recently used last */
   private readonly moments = new Map<number, Float64Array>();
 
   constructor(
@@ -74,16 +81,22 @@ export class LayerStatistics {
     private readonly modelDir: string,
     private readonly source: StatisticsSource,
     private readonly onNotice?: (message: string) => void,
+    /** how many bytes of C0 to keep between solves (default: an eighth of the weights' memory, ≥ 64 MiB) */
+    private readonly cacheBytes = Math.max(64 * 1024 ** 2, model.parameterBytes() / 8),
   ) {}
 
   /** Makes sure every layer in `layers` has statistics (cached, found or computed). */
-  async ensure(layers: readonly number[], onProgress?: (p: StatsProgress) => void): Promise<void> {
+  async ensure(
+    layers: readonly number[],
+    onProgress?: (p: StatsProgress) => void,
+    onPlan?: (plan: StatsMemoryPlan) => void,
+  ): Promise<void> {
     const missing = layers.filter((l) => !this.stats.has(l));
     if (missing.length === 0) return;
     if (this.source.corpus && this.source.corpus.length > 0) {
       const { samples, note } = defaultSamples(this.source.corpus, this.source.samples);
       if (note) this.onNotice?.(note);
-      const computed = await loadOrComputeStats(this.model, this.tokenizer, {
+      const computed = await ensureStats(this.model, this.tokenizer, {
         layers: missing,
         corpusFiles: this.source.corpus,
         samples,
@@ -91,8 +104,10 @@ export class LayerStatistics {
         dtype: this.source.dtype ?? "float32",
         cacheDir: this.source.dir,
         modelDir: this.modelDir,
+        memoryBudget: this.source.memoryBudget,
         onProgress,
         onNotice: this.onNotice,
+        onPlan,
       });
       for (const [layer, stats] of computed) this.stats.set(layer, stats);
       return;
@@ -111,24 +126,39 @@ export class LayerStatistics {
   }
 
   /** The keys of the statistics in use, by layer (for the edit log). */
-  used(): LayerStats["key"][] {
+  used(): StatsKey[] {
     return [...this.stats.values()].map((s) => s.key).sort((a, b) => a.layer - b.layer);
   }
 
-  /** Statistics of `layer` (after ensure). */
-  of(layer: number): LayerStats {
+  /** Where the statistics of `layer` are (after ensure). */
+  of(layer: number): StatsRef {
     const stats = this.stats.get(layer);
     if (!stats) throw new Error(`statistics of layer ${layer} were not loaded`);
     return stats;
   }
 
-  /** C0 = Σ k kᵀ / count of `layer` (float64). */
+  /** C0 = Σ k kᵀ / count of `layer` (float64), read from its file unless kept from an earlier call. */
   covariance(layer: number): Float64Array {
     let c = this.moments.get(layer);
-    if (!c) {
-      c = secondMoment(this.of(layer));
-      this.moments.set(layer, c);
+    if (c) {
+      this.moments.delete(layer); // re-inserted as the most recently used
+    } else {
+      const ref = this.of(layer);
+      const bytes = ref.dim * ref.dim * 8;
+      // forget the least recently used C0s first, so that they can be freed before this one is read
+      for (const held of [...this.moments.keys()]) {
+        if (this.heldBytes() + bytes <= this.cacheBytes) break;
+        this.moments.delete(held);
+      }
+      c = secondMoment(readStatsFile(ref.path, ref.key), { inPlace: true });
     }
+    if (this.heldBytes() + c.byteLength <= this.cacheBytes) this.moments.set(layer, c);
     return c;
+  }
+
+  private heldBytes(): number {
+    let bytes = 0;
+    for (const moment of this.moments.values()) bytes += moment.byteLength;
+    return bytes;
   }
 }

@@ -25,7 +25,9 @@ import {
   type BlockOutput,
   type DeltaHook,
   type ParamLookup,
+  type WeightLookup,
 } from "../types.js";
+import { weightSlice, type Weight } from "../layers/weight.js";
 
 /** A LayerNorm's output and the statistics its backward needs. */
 interface Normed {
@@ -51,7 +53,7 @@ export class GptNeoxBlock implements Block {
   constructor(
     readonly layer: number,
     private readonly config: GptNeoxConfig,
-    private readonly params: ParamLookup,
+    private readonly params: WeightLookup,
     private readonly rope: RopeTable,
   ) {
     this.p = (suffix) => GPT_NEOX_NAMES.layerPrefix(layer) + suffix;
@@ -59,14 +61,14 @@ export class GptNeoxBlock implements Block {
     this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
   }
 
-  private attentionWeights(get: ParamLookup): AttentionWeights {
+  private attentionWeights<W extends Weight>(get: (name: string) => W): AttentionWeights<W> {
     const p = this.p;
     const C = this.config.hiddenSize;
     const biased = this.config.attentionBias;
     const { attnOut } = GPT_NEOX_NAMES.editSurface;
     const qkv = get(p("attention.query_key_value.weight")); // (3C, C), rows [q; k; v]
     const bias = biased ? get(p("attention.query_key_value.bias")) : null;
-    const part = (data: Float32Array, i: number, size: number) => data.subarray(i * size, (i + 1) * size);
+    const part = (data: W, i: number, size: number) => weightSlice(data, i * size, (i + 1) * size);
     return {
       q: part(qkv, 0, C * C),
       k: part(qkv, 1, C * C),
@@ -80,7 +82,7 @@ export class GptNeoxBlock implements Block {
     };
   }
 
-  private mlpWeights(get: ParamLookup): GeluMlpWeights {
+  private mlpWeights<W extends Weight>(get: (name: string) => W): GeluMlpWeights<W> {
     const p = this.p;
     const { mlpOut } = GPT_NEOX_NAMES.editSurface;
     return {

@@ -23,7 +23,9 @@ import {
   type BlockOutput,
   type DeltaHook,
   type ParamLookup,
+  type WeightLookup,
 } from "../types.js";
+import { weightSlice, type Weight } from "../layers/weight.js";
 
 interface Saved {
   x: Float32Array;
@@ -39,21 +41,15 @@ interface Saved {
 }
 
 /** The attention weights as views into the fused c_attn weight (3C, C) and bias (3C). */
-function splitQkv(
-  qkv: Float32Array,
-  bias: Float32Array,
-  C: number,
-  proj: Float32Array,
-  projBias: Float32Array,
-) {
+function splitQkv<W extends Weight>(qkv: W, bias: W, C: number, proj: W, projBias: W): AttentionWeights<W> {
   return {
-    q: qkv.subarray(0, C * C),
-    k: qkv.subarray(C * C, 2 * C * C),
-    v: qkv.subarray(2 * C * C, 3 * C * C),
+    q: weightSlice(qkv, 0, C * C),
+    k: weightSlice(qkv, C * C, 2 * C * C),
+    v: weightSlice(qkv, 2 * C * C, 3 * C * C),
     o: proj,
-    qBias: bias.subarray(0, C),
-    kBias: bias.subarray(C, 2 * C),
-    vBias: bias.subarray(2 * C, 3 * C),
+    qBias: weightSlice(bias, 0, C),
+    kBias: weightSlice(bias, C, 2 * C),
+    vBias: weightSlice(bias, 2 * C, 3 * C),
     oBias: projBias,
     fused: { weight: qkv, bias },
   };
@@ -66,14 +62,14 @@ export class Gpt2Block implements Block {
   constructor(
     readonly layer: number,
     private readonly config: Gpt2Config,
-    private readonly params: ParamLookup,
+    private readonly params: WeightLookup,
   ) {
     this.p = (suffix) => GPT2_NAMES.layerPrefix(layer) + suffix;
     const C = config.hiddenSize;
     this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
   }
 
-  private attentionWeights(get: ParamLookup): AttentionWeights {
+  private attentionWeights<W extends Weight>(get: (name: string) => W): AttentionWeights<W> {
     const p = this.p;
     return splitQkv(
       get(p("attn.c_attn.weight")),
@@ -84,7 +80,7 @@ export class Gpt2Block implements Block {
     );
   }
 
-  private mlpWeights(get: ParamLookup): GeluMlpWeights {
+  private mlpWeights<W extends Weight>(get: (name: string) => W): GeluMlpWeights<W> {
     const p = this.p;
     return {
       kind: "gelu",

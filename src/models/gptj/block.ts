@@ -23,7 +23,9 @@ import {
   type BlockOutput,
   type DeltaHook,
   type ParamLookup,
+  type WeightLookup,
 } from "../types.js";
+import type { Weight } from "../layers/weight.js";
 
 interface Saved {
   x: Float32Array;
@@ -41,7 +43,7 @@ export class GptjBlock implements Block {
   constructor(
     readonly layer: number,
     private readonly config: GptjConfig,
-    private readonly params: ParamLookup,
+    private readonly params: WeightLookup,
     private readonly rope: RopeTable,
   ) {
     this.p = (suffix) => GPTJ_NAMES.layerPrefix(layer) + suffix;
@@ -49,7 +51,7 @@ export class GptjBlock implements Block {
     this.dims = { C, NH: config.numHeads, NKV: config.numHeads, HS: C / config.numHeads };
   }
 
-  private attentionWeights(get: ParamLookup): AttentionWeights {
+  private attentionWeights<W extends Weight>(get: (name: string) => W): AttentionWeights<W> {
     const p = this.p;
     return {
       q: get(p("attn.q_proj.weight")),
@@ -63,7 +65,7 @@ export class GptjBlock implements Block {
     };
   }
 
-  private mlpWeights(get: ParamLookup): GeluMlpWeights {
+  private mlpWeights<W extends Weight>(get: (name: string) => W): GeluMlpWeights<W> {
     const p = this.p;
     return {
       kind: "gelu",

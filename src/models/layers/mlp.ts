@@ -12,28 +12,30 @@ import {
   swigluForward,
 } from "./activations.js";
 import { linearBackward, linearForward } from "./linear.js";
+import type { Weight } from "./weight.js";
 
-export interface GeluMlpWeights {
+/** W: the parameters (float32 or kept 16-bit), or Float32Array for gradient buffers laid out alike. */
+export interface GeluMlpWeights<W extends Weight = Weight> {
   kind: "gelu";
-  fcIn: Float32Array;
-  fcInBias: Float32Array | null;
-  fcOut: Float32Array;
-  fcOutBias: Float32Array | null;
+  fcIn: W;
+  fcInBias: W | null;
+  fcOut: W;
+  fcOutBias: W | null;
   /** the exact (erf) GELU instead of the tanh approximation */
   exact?: boolean;
 }
 
-export interface GluMlpWeights {
+export interface GluMlpWeights<W extends Weight = Weight> {
   kind: "swiglu";
-  gate: Float32Array;
-  up: Float32Array;
-  down: Float32Array;
-  gateBias: Float32Array | null;
-  upBias: Float32Array | null;
-  downBias: Float32Array | null;
+  gate: W;
+  up: W;
+  down: W;
+  gateBias: W | null;
+  upBias: W | null;
+  downBias: W | null;
 }
 
-export type MlpWeights = GeluMlpWeights | GluMlpWeights;
+export type MlpWeights<W extends Weight = Weight> = GeluMlpWeights<W> | GluMlpWeights<W>;
 
 export interface MlpSaved {
   /** pre-activation(s): gelu input, or gate and up */
@@ -80,7 +82,7 @@ export function mlpBackward(
   inp: Float32Array,
   saved: MlpSaved,
   w: MlpWeights,
-  g: MlpWeights | null,
+  g: MlpWeights<Float32Array> | null,
   N: number,
   C: number,
   F: number,

@@ -16,29 +16,31 @@ import { rmsNormBackward, rmsNormForward } from "./rmsnorm.js";
 import type { RopeTable } from "./rope.js";
 import type { KVCache } from "../kv-cache.js";
 import type { Batch } from "../types.js";
+import type { Weight } from "./weight.js";
 
-export interface AttentionWeights {
-  q: Float32Array;
-  k: Float32Array;
-  v: Float32Array;
-  o: Float32Array;
-  qBias: Float32Array | null;
-  kBias: Float32Array | null;
-  vBias: Float32Array | null;
-  oBias: Float32Array | null;
+/** W: the parameters (float32 or kept 16-bit), or Float32Array for gradient buffers laid out alike. */
+export interface AttentionWeights<W extends Weight = Weight> {
+  q: W;
+  k: W;
+  v: W;
+  o: W;
+  qBias: W | null;
+  kBias: W | null;
+  vBias: W | null;
+  oBias: W | null;
   /**
    * The q, k, v projections as one matrix ((NH + 2·NKV)·HS, C), rows [q; k; v], and its bias:
    * when given, one GEMM computes all three (q/k/v above are then views into it, unused).
    */
-  fused?: { weight: Float32Array; bias: Float32Array | null } | null;
+  fused?: { weight: W; bias: W | null } | null;
   /** RMSNorm weights (HS) applied to each head of q and of k before RoPE (Qwen3); not with `fused` */
-  qkNorm?: { q: Float32Array; k: Float32Array; eps: number } | null;
+  qkNorm?: { q: W; k: W; eps: number } | null;
 }
 
 /** Gradient buffers matching AttentionWeights (null entries are skipped). */
 export type AttentionGrads = {
   [K in Exclude<keyof AttentionWeights, "fused" | "qkNorm">]: Float32Array | null;
-} & { fused?: AttentionWeights["fused"]; qkNorm?: AttentionWeights["qkNorm"] };
+} & { fused?: AttentionWeights<Float32Array>["fused"]; qkNorm?: AttentionWeights<Float32Array>["qkNorm"] };
 
 export interface AttentionDims {
   C: number;

@@ -26,7 +26,9 @@ import {
   type BlockOutput,
   type DeltaHook,
   type ParamLookup,
+  type WeightLookup,
 } from "../types.js";
+import type { Weight } from "../layers/weight.js";
 
 interface Saved {
   x: Float32Array;
@@ -46,7 +48,7 @@ export class LlamaBlock implements Block {
   constructor(
     readonly layer: number,
     private readonly config: LlamaConfig,
-    private readonly params: ParamLookup,
+    private readonly params: WeightLookup,
     private readonly rope: RopeTable,
   ) {
     this.p = (suffix) => LLAMA_NAMES.layerPrefix(layer) + suffix;
@@ -58,7 +60,7 @@ export class LlamaBlock implements Block {
     };
   }
 
-  private attentionWeights(get: ParamLookup): AttentionWeights {
+  private attentionWeights<W extends Weight>(get: (name: string) => W): AttentionWeights<W> {
     const p = this.p;
     const { attnOut } = LLAMA_NAMES.editSurface;
     const { attentionBias, qkvBias, qkNorm, rmsNormEps } = this.config;
@@ -80,7 +82,7 @@ export class LlamaBlock implements Block {
     };
   }
 
-  private mlpWeights(get: ParamLookup): GluMlpWeights {
+  private mlpWeights<W extends Weight>(get: (name: string) => W): GluMlpWeights<W> {
     const p = this.p;
     const { mlpOut } = LLAMA_NAMES.editSurface;
     const bias = (module: string) => (this.config.mlpBias ? get(p(`${module}.bias`)) : null);

@@ -1,11 +1,13 @@
 // Each layer solve against its normal equations, checked in float64 on small random data
-// (relative residual ≤ 1e-6): MEMIT/PMET ΔW(λC0 + K Kᵀ) = R Kᵀ; AlphaEdit
+// (relative residual ≤ 1e-6): MEMIT/PMET ΔW(λC0 + K Kᵀ) = R Kᵀ (MEMIT-seq with + Σ K_pK_pᵀ); AlphaEdit
 // (P(K Kᵀ + cache) + α I)ΔWᵀ = P K Rᵀ; ROME's u = C0⁻¹k̄/‖C0⁻¹k̄‖.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { alphaEditLayerDelta } from "../../../src/editing/methods/alphaedit/solve.js";
 import { memitLayerDelta } from "../../../src/editing/methods/memit/solve.js";
 import { romeLeftVector } from "../../../src/editing/methods/rome/rome.js";
+import { seqLayerDelta } from "../../../src/editing/methods/variants/seq.js";
+import type { EditHparams } from "../../../src/editing/hparams/types.js";
 import { nullSpaceProjector } from "../../../src/linalg/index.js";
 import { createRng } from "../../../src/util/random.js";
 
@@ -56,6 +58,26 @@ describe("layer solves", () => {
     const m = cov.map((x, i) => lambda * x + gram[i]);
     const lhs = mul(delta, m, C, F, F);
     const rhs = mul(transpose(resid, n, C), keys, C, n, F); // R (C × n) · Kᵀ (n × F)
+    assert.ok(relativeResidual(lhs, rhs) <= 1e-6, `residual ${relativeResidual(lhs, rhs)}`);
+  });
+
+  it("MEMIT-seq's ΔW satisfies ΔW(λC0 + Σ K_pK_pᵀ + K Kᵀ) = R Kᵀ", () => {
+    const { keys, resid, cov } = data(4);
+    const earlier = createRng(5).fillNormal(new Float32Array(12 * F)); // 12 keys of earlier batches
+    const history = mul(transpose(earlier, 12, F), earlier, F, 12, F);
+    const lambda = 2.5;
+    const hparams = { mom2_adjustment: true, mom2_update_weight: lambda } as unknown as EditHparams;
+    const context = { model: null as never, hparams, covariance: () => cov, cachedKeyGram: () => history };
+    const delta = seqLayerDelta(context, 0, keys, resid, n);
+    const gram = mul(transpose(keys, n, F), keys, F, n, F);
+    const lhs = mul(
+      delta,
+      cov.map((x, i) => lambda * x + history[i] + gram[i]),
+      C,
+      F,
+      F,
+    );
+    const rhs = mul(transpose(resid, n, C), keys, C, n, F);
     assert.ok(relativeResidual(lhs, rhs) <= 1e-6, `residual ${relativeResidual(lhs, rhs)}`);
   });
 

@@ -7,7 +7,7 @@ import { checkGradient, project, randn } from "../fd-helpers.js";
 
 const [N, C, F] = [5, 6, 10];
 
-function geluWeights(rng: Rng): MlpWeights {
+function geluWeights(rng: Rng): MlpWeights<Float32Array> {
   return {
     kind: "gelu",
     fcIn: randn(rng, F * C, 0.5),
@@ -17,7 +17,7 @@ function geluWeights(rng: Rng): MlpWeights {
   };
 }
 
-function swigluWeights(rng: Rng, biases: boolean): MlpWeights {
+function swigluWeights(rng: Rng, biases: boolean): MlpWeights<Float32Array> {
   const bias = (n: number) => (biases ? randn(rng, n, 0.3) : null);
   return {
     kind: "swiglu",
@@ -30,7 +30,7 @@ function swigluWeights(rng: Rng, biases: boolean): MlpWeights {
   };
 }
 
-const CASES: { name: string; make: (rng: Rng) => MlpWeights }[] = [
+const CASES: { name: string; make: (rng: Rng) => MlpWeights<Float32Array> }[] = [
   { name: "gelu", make: geluWeights },
   { name: "swiglu", make: (rng) => swigluWeights(rng, false) },
   { name: "swiglu with biases", make: (rng) => swigluWeights(rng, true) },
@@ -51,7 +51,7 @@ for (const [index, c] of CASES.entries()) {
         key,
         value instanceof Float32Array ? new Float32Array(value.length) : value,
       ]),
-    ) as MlpWeights;
+    ) as MlpWeights<Float32Array>;
     mlpBackward(dinp, r, inp, saved, w, g, N, C, F);
 
     it("dinp", () => {

@@ -46,7 +46,7 @@ const CASES: Case[] = [
   },
 ];
 
-function randomWeights(rng: Rng, { C, NH, NKV, HS }: AttentionDims, biases: boolean, qkNorm = false): AttentionWeights {
+function randomWeights(rng: Rng, { C, NH, NKV, HS }: AttentionDims, biases: boolean, qkNorm = false): AttentionWeights<Float32Array> {
   const bias = (n: number) => (biases ? randn(rng, n, 0.3) : null);
   const normWeight = () => randn(rng, HS, 0.2).map((v) => 1 + v);
   return {
@@ -110,7 +110,7 @@ for (const rope of [null, new RopeTable(4, "half", 1000)]) {
     const batch = paddedBatch(rng, PADDED_MASK, 10);
     const N = batch.B * batch.T;
     const fused = { weight: randn(rng, rows * dims.C, 0.4), bias: randn(rng, rows, 0.3) };
-    const w: AttentionWeights = { ...randomWeights(rng, dims, true), fused };
+    const w: AttentionWeights<Float32Array> = { ...randomWeights(rng, dims, true), fused };
     const inp = randn(rng, N * dims.C);
     const r = randn(rng, N * dims.C);
     const loss = () => project(selfAttentionForward(inp, w, dims, rope, batch).out, r);

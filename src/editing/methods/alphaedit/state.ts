@@ -49,6 +49,25 @@ export class AlphaEditState {
     }
   }
 
+  /** The projectors computed so far and cache_c, by layer (for saving a sequence's state). */
+  projectorEntries(): [number, Float64Array][] {
+    return [...this.projectors].sort(([x], [y]) => x - y);
+  }
+
+  keyGramEntries(): [number, Float64Array][] {
+    return [...this.keyGrams].sort(([x], [y]) => x - y);
+  }
+
+  /** Puts back a saved projector (it depends on C0 only: the same values it would compute). */
+  restoreProjector(layer: number, projector: Float64Array): void {
+    this.projectors.set(layer, projector.slice());
+  }
+
+  /** Puts back a saved cache_c of `layer`. */
+  restoreKeyGram(layer: number, gram: Float64Array): void {
+    this.keyGrams.set(layer, gram.slice());
+  }
+
   /** Forgets cache_c (the model's weights went back to the originals); P depends on C0 only and stays. */
   reset(): void {
     this.keyGrams.clear();

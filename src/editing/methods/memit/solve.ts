@@ -2,19 +2,19 @@
 // keys K (d_ff × n), residuals R (d_model × n) and C0 = E[k kᵀ],
 //   ΔW = R Kᵀ (λ C0 + K Kᵀ)⁻¹,   computed as   M = λ·C0 + K Kᵀ;  A = M⁻¹ K;  ΔW = R Aᵀ
 // in float64 with a Cholesky solve (solve, never invert), as the reference's torch.linalg.solve in
-// double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve.
+// double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve. Memory: besides C0 the
+// solve holds one d_ff² matrix (M, factored in place) and builds ΔW a block of rows at a time, so a
+// 14,336-wide key (Llama3-8B) costs 1.6 GB on top of C0, not several copies.
 import { solveSpd } from "../../../linalg/index.js";
 import {
-  add,
-  eye,
+  axpy,
   gram,
   matmul,
-  scale,
-  toFloat32,
   toFloat64,
   trace,
   transpose2d,
   wrap,
+  zeros,
   type Tensor64,
 } from "../../../tensor/index.js";
 import type { MethodContext } from "../types.js";
@@ -34,11 +34,25 @@ export function memitLayerDelta(
       `covariance has ${covariance.length} entries, expected d_ff² = ${F}² for keys of width ${F}`,
     );
   const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ: row i is key i
-  const Rt = wrap(resid, [n, C]); // (n, C) = Rᵀ
   const C0 = wrap(covariance, [F, F]);
-  const M = gram(Kt, { trans: true, out: scale(C0, lambda), beta: 1 }); // (F, F) = λ·C0 + K Kᵀ
-  const A = solveNormalEquations(M, transpose2d(Kt)); // (F, n) = M⁻¹ K
-  return toFloat32(matmul(Rt, A, { transA: true, transB: true })).data; // (C, F) = R Aᵀ
+  const M = zeros([F, F], "f64"); // λ·C0 + K Kᵀ, rebuilt in place for each ridge tried
+  const build = (): Tensor64 => {
+    M.data.fill(0);
+    return gram(Kt, { trans: true, out: axpy(lambda, C0, M), beta: 1 });
+  };
+  const A = solveNormalEquations(build, transpose2d(Kt)); // (F, n) = M⁻¹ K
+  // ΔW (C, F) = R Aᵀ in float64, a block of rows at a time into the float32 result
+  const R = transpose2d(wrap(resid, [n, C])); // (C, n)
+  const delta = new Float32Array(C * F);
+  const rows = Math.max(1, Math.min(C, Math.floor((1 << 22) / F)));
+  const block = new Float64Array(rows * F);
+  for (let r0 = 0; r0 < C; r0 += rows) {
+    const r = Math.min(rows, C - r0);
+    const Rblock = wrap(R.data.subarray(r0 * n, (r0 + r) * n), [r, n]);
+    matmul(Rblock, A, { transB: true, out: wrap(block.subarray(0, r * F), [r, F]) });
+    delta.set(block.subarray(0, r * F), r0 * F);
+  }
+  return delta;
 }
 
 /**
@@ -46,14 +60,18 @@ export function memitLayerDelta(
  * point (C0 from fewer tokens than d_ff, or keys confined to a subspace: random-weight models), the
  * reference's LU solve returns huge components along M's null space; here the smallest ridge
  * ε·tr(M)/d_ff·I (ε = 1e-12, 1e-10, … 1e-4) that makes M positive definite is added instead, which
- * gives the minimum-norm solution up to ε and leaves well-posed systems untouched.
+ * gives the minimum-norm solution up to ε and leaves well-posed systems untouched. M is factored in
+ * place (`build` writes it afresh for each try), so the solve holds one d_ff² matrix besides C0.
  */
-function solveNormalEquations(M: Tensor64, B: Tensor64): Tensor64 {
-  const F = M.shape[0];
+function solveNormalEquations(build: () => Tensor64, B: Tensor64): Tensor64 {
+  const first = build();
+  const F = first.shape[0];
+  const tr = trace(first);
   for (let ridge = 0; ; ridge = ridge === 0 ? 1e-12 : ridge * 100) {
-    const shifted = ridge === 0 ? M : add(M, scale(eye(F, "f64"), (ridge * trace(M)) / F));
+    const M = ridge === 0 ? first : build();
+    if (ridge > 0) for (let i = 0; i < F; i++) M.data[i * F + i] += (ridge * tr) / F;
     try {
-      return solveSpd(shifted, B, { symmetryTolerance: Infinity });
+      return solveSpd(M, B, { symmetryTolerance: Infinity, overwriteA: true });
     } catch (error) {
       if (!/not positive definite/.test((error as Error).message) || ridge >= 1e-4) throw error;
     }
