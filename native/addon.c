@@ -1,11 +1,12 @@
 /* Module registration of the locedit addon: dense linear algebra over OpenBLAS and LAPACKE, plus
- * the few elementwise kernels that profiling showed to matter (kernels.c) and GEMM with 16-bit
- * float weights (half.c). */
+ * the few elementwise kernels that profiling showed to matter (kernels.c), GEMM with 16-bit
+ * float weights (half.c), and the atomic renames Node.js lacks (fs.c). */
 #include <node_api.h>
 #include "ops.h"
 #include "kernels.h"
 #include "attention.h"
 #include "training.h"
+#include "fs.h"
 #include "half.h"
 
 #define EXPORT(name, fn) {name, 0, fn, 0, 0, 0, napi_default, 0}
@@ -33,6 +34,8 @@ static napi_value init(napi_env env, napi_value exports) {
       EXPORT("attentionIncremental", js_attention_incremental),
       EXPORT("attentionPrefixForward", js_attention_prefix_forward),
       EXPORT("attentionPrefixBackward", js_attention_prefix_backward),
+      EXPORT("renameNoReplace", js_rename_no_replace),
+      EXPORT("renameExchange", js_rename_exchange),
       KERNEL_EXPORTS,
       TRAINING_EXPORTS,
       HALF_EXPORTS

@@ -47,10 +47,12 @@ export * as training from "./training/index.js";
 export {
   Editor,
   type EditorOptions,
+  type EditorSaveOptions,
   type EditProgress,
   type EditRequestInput,
 } from "./editing/editor/editor.js";
 export type { CriticalLayersChoice, EditLog, EditLogFile } from "./editing/editor/edit-log.js";
+export { EditNotTakenError, type RequestOutcome } from "./editing/editor/outcome.js";
 export type { EditRequest } from "./editing/requests/types.js";
 export type { EditHparams, EditMethod, ResolvedHparams } from "./editing/hparams/types.js";
 export { applyDeltas, WeightSnapshot, withDeltasApplied } from "./editing/apply-deltas.js";

@@ -1,6 +1,7 @@
 // The dependency rule of the README's architecture section: only models/layers/, tensor/ and
 // linalg/ (and native/ itself) call the native addon for math; the package entry and the CLI may
-// import it to set the thread count and the allocator. Checked over the TypeScript sources.
+// import it to set the thread count and the allocator, and io/ for the system calls Node lacks
+// (renameat2's RENAME_NOREPLACE / RENAME_EXCHANGE, native/fs.c). Checked over the TypeScript sources.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -8,7 +9,12 @@ import { join, relative } from "node:path";
 import { packageRoot } from "../src/util/package-root.js";
 
 const MATH_FOLDERS = ["src/models/layers/", "src/tensor/", "src/linalg/", "src/native/"];
-const SETTINGS_ONLY = ["src/index.ts", "src/cli/"];
+/** files allowed to import the binding, and the non-math entry points each may call */
+const NON_MATH: [string, RegExp][] = [
+  ["src/index.ts", /^(setNumThreads|getNumThreads|keepFreedMemory)$/],
+  ["src/cli/", /^(setNumThreads|getNumThreads|keepFreedMemory)$/],
+  ["src/io/", /^(renameNoReplace|renameExchange)$/],
+];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -25,9 +31,10 @@ test("only models/layers, tensor and linalg import the native binding for math",
     if (MATH_FOLDERS.some((folder) => file.startsWith(folder))) continue;
     const text = readFileSync(path, "utf8");
     if (!/from "(\.\.\/)+native\/binding\.js"|from "\.\/native\/binding\.js"/.test(text)) continue;
-    if (SETTINGS_ONLY.some((allowed) => file.startsWith(allowed))) {
+    const allowed = NON_MATH.find(([prefix]) => file.startsWith(prefix));
+    if (allowed) {
       const calls = [...text.matchAll(/native\.(\w+)/g)].map((m) => m[1]);
-      const math = calls.filter((name) => !/^(setNumThreads|getNumThreads|keepFreedMemory)$/.test(name));
+      const math = calls.filter((name) => !allowed[1].test(name));
       if (math.length > 0) offenders.push(`${file} (${[...new Set(math)].join(", ")})`);
     } else offenders.push(file);
   }

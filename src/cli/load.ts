@@ -4,7 +4,8 @@ import { loadTokenizer } from "../tokenizers/load-tokenizer.js";
 import { progressBar } from "./progress.js";
 
 export async function loadModelAndTokenizer(dir: string) {
-  const bar = progressBar("loading");
+  // Off a TTY a line only every 30 s: a quick load (and a one-line error) stays quiet.
+  const bar = progressBar("loading", { plainEveryMs: 30_000 });
   const model = loadModel(dir, { onProgress: (p) => bar.update(p.loaded, p.total, p.name) });
   bar.finish();
   const tokenizer = await loadTokenizer(dir);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `locedit` command: dispatches to one file per subcommand; errors print one clear line.
+import { fsError } from "../io/fs-errors.js";
 import { UsageError } from "./args.js";
 import { demoCommand } from "./commands/demo.js";
 import { diagnoseCommand } from "./commands/diagnose.js";
@@ -76,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
       console.error(`locedit ${name}: ${error.message}`);
       return 2;
     }
-    console.error(`locedit ${name}: error: ${(error as Error).message}`);
+    // Raw errno errors ("ENOSPC: no space left on device, write") become path + cause.
+    console.error(`locedit ${name}: error: ${fsError(error).message}`);
     if (process.env.LOCEDIT_DEBUG) console.error((error as Error).stack);
     return 1;
   }

@@ -47,11 +47,16 @@ export class WeightSnapshot {
 
   /** Puts every kept weight back exactly and forgets them. */
   restore(): void {
-    for (const [name, original] of this.originals) {
-      if (original instanceof HalfTensor) this.model.replaceWeight(name, original);
-      else this.model.param(name).set(original);
-    }
-    this.originals.clear();
+    for (const name of [...this.originals.keys()]) this.restoreOne(name);
+  }
+
+  /** Puts the kept weight `name` back exactly and forgets it (no-op when it was not kept). */
+  restoreOne(name: string): void {
+    const original = this.originals.get(name);
+    if (original === undefined) return;
+    if (original instanceof HalfTensor) this.model.replaceWeight(name, original);
+    else this.model.param(name).set(original);
+    this.originals.delete(name);
   }
 }
 

@@ -2,7 +2,9 @@
 // locedit reads (select-files.ts), every one at the commit the revision resolves to, into
 // `<out>.partial/` (kept on failure, so a second run resumes), then rename that folder to `<out>`
 // in one step. An existing `<out>` is never touched.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { isErrnoError } from "../io/fs-errors.js";
+import { renameNoReplace } from "../io/rename.js";
 import { join, resolve } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { HubClient, type HubOptions } from "./client.js";
@@ -102,9 +104,13 @@ export async function downloadModel(
     doneBefore += file.size ?? 0;
   }
   rmSync(join(staging, MARKER));
-  if (existsSync(outDir))
-    throw new Error(`${outDir}: appeared while downloading; the files are in ${staging}`);
-  renameSync(staging, outDir);
+  try {
+    renameNoReplace(staging, outDir); // atomic and exclusive: never replaces a folder that appeared meanwhile
+  } catch (error) {
+    if (isErrnoError(error) && (error.code === "EEXIST" || error.code === "ENOTEMPTY"))
+      throw new Error(`${outDir}: appeared while downloading; the files are in ${staging}`, { cause: error });
+    throw error;
+  }
   return { dir: outDir, repo, revision, commit: listing.commit, files: plan, bytes: totalBytes };
 }
 

@@ -1,9 +1,13 @@
 // Atomic publication of files and directories: content is written under a temporary name in
 // the same directory (so rename(2) stays on one filesystem and is atomic), flushed, then renamed
-// over the target. Readers see the old content or the new, never a half-written file or folder.
+// to the target. Readers see the old content or the new, never a half-written file or folder.
 // On any error the temporary file or folder is removed and the target is left as it was.
+// A folder is published exclusively by default: if anything holds the target's name when the
+// staged folder is ready — also when it appeared while the folder was being filled — the publish
+// fails and nothing is replaced (rename.ts). Staging folders carry a marker (staging.ts), so those
+// left by a killed process are recognised and removed by the next publish beside them.
+// Filesystem errors name the path and the cause (fs-errors.ts).
 
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -14,16 +18,12 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { fsError, isErrnoError, withFsContext } from "./fs-errors.js";
+import { renameNoReplace, replaceFolder } from "./rename.js";
+import { createStagingDir, removeStaleStaging, STAGING_MARKER, temporarySibling } from "./staging.js";
 
-/** A sibling path `<path>.<tag>-<random>` that no other writer will pick. */
-export function temporarySibling(path: string, tag: string): string {
-  const absolute = resolve(path);
-  return join(
-    dirname(absolute),
-    `${basename(absolute)}.${tag}-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
-}
+export { temporarySibling } from "./staging.js";
 
 /** Writes every byte of `data` at the current position of `fd`, looping over short writes. */
 export function writeAll(fd: number, data: Uint8Array): void {
@@ -34,6 +34,7 @@ export function writeAll(fd: number, data: Uint8Array): void {
 /**
  * Opens a temporary file beside `path`, lets `write` fill it through its descriptor, flushes it
  * and renames it to `path`. If `write` throws, the temporary file is removed and `path` is untouched.
+ * Filesystem errors are rethrown naming `path` and the cause.
  */
 export function withAtomicFile(path: string, write: (fd: number) => void): void {
   const temporary = temporarySibling(path, "tmp");
@@ -48,7 +49,7 @@ export function withAtomicFile(path: string, write: (fd: number) => void): void 
   } catch (error) {
     if (fd !== null) closeSync(fd);
     rmSync(temporary, { force: true });
-    throw error;
+    throw fsError(error, path, "write");
   }
 }
 
@@ -58,59 +59,83 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   withAtomicFile(path, (fd) => writeAll(fd, bytes));
 }
 
+export interface PublishOptions {
+  /** replace a folder already at the target (atomically); default false: an existing target is an error */
+  overwrite?: boolean;
+  /** hears about stale staging folders of dead processes removed beside the target */
+  onNotice?: (message: string) => void;
+  /** false forces the fallback used on filesystems without renameat2 flags (for tests) */
+  useRenameat2?: boolean;
+}
+
 /**
- * Builds a directory under a temporary sibling name with `fill`, then swaps it in for `targetDir`
- * (an existing target is renamed aside first and removed after the swap). If `fill` throws, the
- * staging folder is removed and `targetDir` is untouched.
+ * Builds a directory under a marked temporary sibling name with `fill`, then moves it to
+ * `targetDir` in one atomic step. If `fill` throws, the staging folder is removed and `targetDir`
+ * is untouched. Without `overwrite`, an existing target — checked before `fill` and again,
+ * atomically, at the final rename — is an error naming it.
  */
 export async function publishDirectoryAtomic(
   targetDir: string,
   fill: (stagingDir: string) => void | Promise<void>,
+  options: PublishOptions = {},
 ): Promise<void> {
-  const stagingDir = createStagingDir(targetDir);
+  const stagingDir = beginPublish(targetDir, options);
   try {
     await fill(stagingDir);
   } catch (error) {
     rmSync(stagingDir, { recursive: true, force: true });
     throw error;
   }
-  swapInDirectory(stagingDir, targetDir);
+  finishPublish(stagingDir, targetDir, options);
 }
 
 /** Synchronous twin of `publishDirectoryAtomic`. */
-export function publishDirectoryAtomicSync(targetDir: string, fill: (stagingDir: string) => void): void {
-  const stagingDir = createStagingDir(targetDir);
+export function publishDirectoryAtomicSync(
+  targetDir: string,
+  fill: (stagingDir: string) => void,
+  options: PublishOptions = {},
+): void {
+  const stagingDir = beginPublish(targetDir, options);
   try {
     fill(stagingDir);
   } catch (error) {
     rmSync(stagingDir, { recursive: true, force: true });
     throw error;
   }
-  swapInDirectory(stagingDir, targetDir);
+  finishPublish(stagingDir, targetDir, options);
 }
 
-function createStagingDir(targetDir: string): string {
-  mkdirSync(dirname(resolve(targetDir)), { recursive: true });
-  const stagingDir = temporarySibling(targetDir, "tmp");
-  mkdirSync(stagingDir);
-  return stagingDir;
+function alreadyExists(targetDir: string, meanwhile: boolean, cause?: unknown): Error {
+  const error = new Error(
+    meanwhile
+      ? `${targetDir}: already exists: it appeared while this folder was being written (another writer?); nothing was replaced`
+      : `${targetDir}: already exists; nothing was written (choose a new folder)`,
+    { cause },
+  );
+  return Object.assign(error, { code: "EEXIST" });
 }
 
-function swapInDirectory(stagingDir: string, targetDir: string): void {
-  let asideDir: string | null = null;
+function beginPublish(targetDir: string, options: PublishOptions): string {
+  const target = resolve(targetDir);
+  const parent = dirname(target);
+  withFsContext(parent, "create the folder", () => mkdirSync(parent, { recursive: true }));
+  for (const notice of removeStaleStaging(parent)) options.onNotice?.(notice);
+  if (!options.overwrite && existsSync(target)) throw alreadyExists(targetDir, false);
+  return withFsContext(parent, "create a staging folder in it", () => createStagingDir(target));
+}
+
+function finishPublish(stagingDir: string, targetDir: string, options: PublishOptions): void {
+  const target = resolve(targetDir);
+  const flags = { useRenameat2: options.useRenameat2 ?? true };
   try {
-    if (existsSync(targetDir)) {
-      asideDir = temporarySibling(targetDir, "old");
-      renameSync(targetDir, asideDir);
-    }
-    renameSync(stagingDir, targetDir);
+    rmSync(`${stagingDir}/${STAGING_MARKER}`, { force: true });
+    if (options.overwrite && existsSync(target))
+      replaceFolder(stagingDir, target, temporarySibling(target, "old"), flags);
+    else renameNoReplace(stagingDir, target, flags);
   } catch (error) {
-    // Put the previous folder back so a failed publish changes nothing.
-    if (asideDir !== null && !existsSync(targetDir)) renameSync(asideDir, targetDir);
     rmSync(stagingDir, { recursive: true, force: true });
-    throw new Error(`${targetDir}: could not publish directory: ${(error as Error).message}`, {
-      cause: error,
-    });
+    if (isErrnoError(error) && (error.code === "EEXIST" || error.code === "ENOTEMPTY"))
+      throw alreadyExists(targetDir, true, error);
+    throw fsError(error, targetDir, "publish the folder");
   }
-  if (asideDir !== null) rmSync(asideDir, { recursive: true, force: true });
 }

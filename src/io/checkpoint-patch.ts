@@ -20,6 +20,7 @@ import {
 } from "node:fs";
 import { basename, join } from "node:path";
 import { temporarySibling } from "./atomic.js";
+import { fsError } from "./fs-errors.js";
 import { INDEX_FILE_NAME, openCheckpoint, SINGLE_FILE_NAME } from "./checkpoint.js";
 
 export type UnchangedFiles = "hardlink" | "copy";
@@ -89,7 +90,8 @@ function copyFile(source: string, target: string): void {
   try {
     copyFileSync(source, target, constants.COPYFILE_FICLONE);
   } catch (error) {
-    throw new Error(`${target}: cannot copy ${source}: ${(error as Error).message}`, { cause: error });
+    // `<target>: cannot copy <source> there: no space left on the device (ENOSPC)`
+    throw fsError(error, target, `copy ${source} there`);
   }
 }
 

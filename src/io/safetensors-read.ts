@@ -6,6 +6,7 @@
 
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { endianness } from "node:os";
+import { causeOf } from "./fs-errors.js";
 import { widenBfloat16, widenFloat16, type HalfBits, type SafetensorsDtype } from "./dtypes.js";
 import { parseHeaderJson, parseHeaderLength, type TensorEntry } from "./safetensors-header.js";
 
@@ -57,7 +58,7 @@ export function openSafetensors(path: string): SafetensorsFile {
   try {
     fd = openSync(path, "r");
   } catch (error) {
-    throw new Error(`${path}: cannot open safetensors file: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${path}: cannot open safetensors file: ${causeOf(error)}`, { cause: error });
   }
   try {
     return createFile(path, fd);

@@ -3,7 +3,7 @@
 // A sliding window (Mistral; Qwen with use_sliding_window) becomes LlamaConfig.slidingWindow.
 // Absent optional fields take transformers' defaults; every error names the file and field.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type {
   GptNeoxConfig,
@@ -14,6 +14,7 @@ import type {
   ModelConfig,
   RopeScaling,
 } from "./config.js";
+import { readTextFile } from "../io/fs-errors.js";
 import { JsonFields } from "../io/json-fields.js";
 import { parseJsonText } from "../io/json-text.js";
 import { jsonPreview, isPlainObject } from "../io/json-values.js";
@@ -29,7 +30,7 @@ export function readModelConfig(dir: string): ModelConfig {
   if (!existsSync(path)) {
     throw new Error(`${path}: not found (every model folder needs a ${CONFIG_FILE_NAME})`);
   }
-  return parseModelConfig(readFileSync(path, "utf8"), path);
+  return parseModelConfig(readTextFile(path, "the model config"), path);
 }
 
 /** Validates a config given as JSON text or as an already parsed value; `sourceName` prefixes errors. */

@@ -1,6 +1,7 @@
 // Loading a Hugging Face model folder (config.json + safetensors, single or sharded) into a
 // CausalLM: each tensor the config implies is read once, at its offset, straight into the buffer
-// the model keeps. F16/BF16 tensors stay 2 bytes per value (layers/weight.ts widens them where
+// the model keeps, and checked to be finite; a tensor the config does not use is an error
+// (load-checks.ts). F16/BF16 tensors stay 2 bytes per value (layers/weight.ts widens them where
 // computed) unless `dtype: "float32"` asks for every tensor widened; F32 stays F32. GPT-2's
 // Conv1D weights go through one reused scratch and are transposed to [out, in]; GPT-NeoX's fused
 // qkv rows are regrouped. Memory ≈ the checkpoint's own size, plus the largest such tensor.
@@ -11,6 +12,7 @@ import { requireTensor } from "../io/require-tensor.js";
 import { architectureFor } from "./architecture.js";
 import { CausalLM } from "./causal-lm.js";
 import { HalfTensor, type Weight } from "./layers/weight.js";
+import { requireFinite, requireNoUnusedTensors } from "./load-checks.js";
 import { fromStoredLayout, sizeOf, storedShape, transpose2d, type ParamSpec } from "./param-spec.js";
 
 export interface LoadProgress {
@@ -36,14 +38,17 @@ export function loadModel(dir: string, options: LoadOptions = {}): CausalLM {
       const canonical = arch.canonicalName(name);
       if (canonical !== null) fileNames.set(canonical, name);
     }
+    requireNoUnusedTensors(checkpoint, arch, config, dir);
     const toLoad = arch.specs.filter((spec) => !spec.tiedTo);
     const scratch = new ConvScratch(toLoad);
     const params = new Map<string, Weight>();
     const dtypes = new Map<string, SafetensorsDtype>();
     toLoad.forEach((spec, index) => {
       const fileName = fileNames.get(spec.name) ?? spec.name;
-      const info = requireTensor(checkpoint, fileName, storedShape(spec), dir, config.arch);
-      params.set(spec.name, readParam(checkpoint, fileName, spec, scratch, options.dtype ?? "stored"));
+      const stored = storedShape(spec);
+      const info = requireTensor(checkpoint, fileName, stored, dir, config.arch);
+      const check = (values: Float32Array | HalfBits) => requireFinite(values, fileName, checkpoint.fileOf(fileName), stored);
+      params.set(spec.name, readParam(checkpoint, fileName, spec, scratch, options.dtype ?? "stored", check));
       dtypes.set(spec.name, info.dtype);
       options.onProgress?.({ loaded: index + 1, total: toLoad.length, name: spec.name });
     });
@@ -65,12 +70,15 @@ function readParam(
   spec: ParamSpec,
   scratch: ConvScratch,
   dtype: "stored" | "float32",
+  check: (values: Float32Array | HalfBits) => void,
 ): Weight {
   if (dtype === "float32") {
-    if (!spec.conv1d) return fromStoredLayout(spec, checkpoint.readFloat32(fileName));
-    return transpose2d(checkpoint.readFloat32(fileName, scratch.f32()), spec.shape[1], spec.shape[0]);
+    const values = checkpoint.readFloat32(fileName, spec.conv1d ? scratch.f32() : undefined);
+    check(values);
+    return spec.conv1d ? transpose2d(values, spec.shape[1], spec.shape[0]) : fromStoredLayout(spec, values);
   }
   const stored = checkpoint.readStored(fileName, spec.conv1d ? scratch.forDtype(checkpoint.info(fileName).dtype) : undefined);
+  check(stored);
   const data = spec.conv1d ? transpose2d(dataOf(stored), spec.shape[1], spec.shape[0]) : fromStoredLayout(spec, dataOf(stored));
   return stored instanceof Float32Array ? (data as Float32Array) : new HalfTensor(stored.dtype, data as Uint16Array);
 }

@@ -1,14 +1,15 @@
 // Saving a CausalLM as a Hugging Face folder (config.json, model.safetensors or shards, and the
 // tokenizer files copied from a source folder), all or nothing: the folder is built under a
-// temporary name and renamed into place, so a reader never sees it half-written.
+// temporary name and renamed into place, so a reader never sees it half-written, and never over
+// another folder: an existing folder is replaced only with `overwrite` (io/atomic.ts).
 // Each tensor is written in the dtype asked for, by default the one the checkpoint the model was
 // loaded from stores it in (F32 for a model built in memory). When every tensor keeps its
 // checkpoint's dtype, the checkpoint's own files are reused: a file whose tensors all still have
 // their stored bytes is hard-linked (or copied), one holding a changed tensor is copied with that
 // tensor's bytes replaced (io/checkpoint-patch.ts), so the index and shard layout stay as they were.
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { publishDirectoryAtomicSync, writeFileAtomic } from "../io/atomic.js";
+import { publishDirectoryAtomicSync, writeFileAtomic, type PublishOptions } from "../io/atomic.js";
 import { openCheckpoint } from "../io/checkpoint.js";
 import { writePatchedCheckpoint, type PatchedFile, type UnchangedFiles } from "../io/checkpoint-patch.js";
 import { writeCheckpoint } from "../io/checkpoint-write.js";
@@ -21,11 +22,13 @@ import { storedShape, toStoredLayout, type ParamSpec } from "./param-spec.js";
 
 export const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "generation_config.json"];
 
-export interface SaveOptions {
+export interface SaveOptions extends Pick<PublishOptions, "overwrite" | "onNotice"> {
   /** dtype of every tensor (default: each tensor's dtype in the checkpoint the model came from, else F32) */
   dtype?: WritableDtype;
   /** copy tokenizer and generation files from this folder when present */
   copyFilesFrom?: string;
+  /** subfolders of copyFilesFrom copied whole when present (e.g. "hparams") */
+  copyFolders?: string[];
   /** the original config.json object, kept as is (with locedit's fields checked) when given */
   hfConfig?: Record<string, unknown>;
   /** largest shard: given, the tensors are written anew in that layout (no checkpoint file reused) */
@@ -61,10 +64,14 @@ export function saveModel(model: CausalLM, dir: string, options: SaveOptions = {
         const source = join(options.copyFilesFrom, file);
         if (existsSync(source)) copyFileSync(source, join(staging, file));
       }
+      for (const folder of options.copyFolders ?? []) {
+        const source = join(options.copyFilesFrom, folder);
+        if (existsSync(source)) cpSync(source, join(staging, folder), { recursive: true });
+      }
     }
     for (const [name, contents] of Object.entries(options.extraFiles ?? {}))
       writeFileAtomic(join(staging, name), contents);
-  });
+  }, options);
   return report;
 }
 

@@ -272,6 +272,13 @@ export interface NativeAddon {
     N: number,
     C: number,
   ): void;
+  /**
+   * rename(from, to) only if nothing exists at `to`, atomically (renameat2 RENAME_NOREPLACE).
+   * Errors carry the errno name as `code` (EEXIST, ENOTEMPTY; EINVAL where the filesystem lacks it).
+   */
+  renameNoReplace(from: string, to: string): void;
+  /** Swaps two existing paths atomically (renameat2 RENAME_EXCHANGE); errors as renameNoReplace. */
+  renameExchange(a: string, b: string): void;
   /** y = gelu_tanh(x) elementwise; y may be x. */
   geluTanh(x: F32, y: F32): void;
   /** dx += dy · gelu_tanh'(x) elementwise, over x's length. */

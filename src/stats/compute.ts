@@ -9,12 +9,14 @@
 // far as the passes before it, and those that stopped earlier are summed again to the furthest one
 // (exactly a plain run of that many samples) — and the result is keyed by the samples reached.
 import { existsSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { removeStaleTemporaryFiles } from "../io/staging.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
 import { accumulateBatch, MomentScratch, newAccumulator, type MomentAccumulator } from "./accumulate.js";
 import { cursorAfter, planBatches, planStart, type BatchPlan, type PlanCursor } from "./batches.js";
 import { requireSamples } from "./corpus.js";
-import { corpusFingerprint, modelFingerprint } from "./fingerprint.js";
+import { corpusFingerprint, layerFingerprints } from "./fingerprint.js";
 import { DEFAULT_CHECKPOINT_SECONDS, resolveStatsOptions, type ResolvedStatsOptions } from "./options.js";
 import { defaultStatsBudget, planStatsMemory } from "./memory-plan.js";
 import { StabilityMonitor } from "./stability.js";
@@ -59,13 +61,16 @@ export async function ensureStats(
   options: StatsOptions,
 ): Promise<Map<number, StatsRef>> {
   const resolved = resolveStatsOptions(model, options);
-  const modelFp = modelFingerprint(resolved.modelDir);
+  const modelFps = layerFingerprints(model, tokenizer, resolved.layers);
   const corpusFp = corpusFingerprint(resolved.corpusFiles);
   const dim = model.config.intermediateSize;
   const result = new Map<number, StatsRef>();
   const missing: StatsKey[] = [];
   for (const layer of resolved.layers) {
-    const key: StatsKey = { model: modelFp, layer, corpus: corpusFp, ...pick(resolved) };
+    const key: StatsKey = { model: modelFps.get(layer)!, layer, corpus: corpusFp, ...pick(resolved) };
+    // Temporary files of a run killed while writing (SIGKILL) are never read; remove them.
+    for (const notice of removeStaleTemporaryFiles(dirname(statsPath(resolved.cacheDir, key))))
+      options.onNotice?.(notice);
     const cached = readCached(resolved.cacheDir, key, dim);
     if (cached) {
       result.set(layer, cached);

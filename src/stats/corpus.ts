@@ -4,6 +4,7 @@
 // would weight the statistics towards the first positions of short, padded rows. Files are read
 // in bounded chunks, so a corpus of any size streams through.
 import { closeSync, openSync, readSync } from "node:fs";
+import { causeOf, withFsContext } from "../io/fs-errors.js";
 
 /** One sample and where it came from (1-based line number), for error messages. */
 export interface CorpusSample {
@@ -28,14 +29,16 @@ export function* fileLines(file: string): Generator<string> {
   try {
     fd = openSync(file, "r");
   } catch (error) {
-    throw new Error(`${file}: cannot open corpus file: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${file}: cannot open corpus file: ${causeOf(error)}`, { cause: error });
   }
   try {
     const decoder = new TextDecoder("utf-8");
     const buffer = new Uint8Array(READ_BYTES);
     let rest = "";
-    for (let read; (read = readSync(fd, buffer, 0, READ_BYTES, null)) > 0;) {
-      const lines = (rest + decoder.decode(buffer.subarray(0, read), { stream: true })).split("\n");
+    const read = () =>
+      withFsContext(file, "read the corpus file", () => readSync(fd, buffer, 0, READ_BYTES, null));
+    for (let count; (count = read()) > 0;) {
+      const lines = (rest + decoder.decode(buffer.subarray(0, count), { stream: true })).split("\n");
       rest = lines.pop() as string;
       for (const line of lines) yield stripCarriageReturn(line);
     }

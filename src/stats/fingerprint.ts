@@ -1,32 +1,99 @@
-// Fingerprints that key the statistics cache (ROME/MEMIT layer_stats cache keys, made robust):
-//  - modelFingerprint: sha256 over config.json, the shard index when there is one, and for each
-//    safetensors file the loader reads (io/checkpoint.ts) its name, size and whole header, plus
-//    three CHUNK_BYTES samples of every tensor's data (its start, middle and end). That reads a
-//    few hundred KiB even for a 16 GB checkpoint, and catches any change of shape, dtype or
-//    tensor set and any change that touches a whole tensor (retraining; a ROME/MEMIT edit,
-//    which changes nearly every entry of W_out). A change confined to bytes between the samples
-//    goes unnoticed: delete the cache after such a surgical edit.
-//  - corpusFingerprint: sha256 over the files' contents in order (file names are not included,
-//    so moving a corpus keeps its statistics).
+// Fingerprints that key the statistics cache (ROME/MEMIT layer_stats cache keys, made exact):
+//  - layerFingerprints(model, tokenizer, layers): for each layer l, sha256 over the model's config,
+//    the tokenizer's definition and every value (as float32) of the weights that layer l's keys depend
+//    on — the embeddings, layers 0 … l−1 whole, and layer l's tensors except W_out (whose input is
+//    the key). Any change to one of them, however small, gives new keys (issue 14: changing 8,000
+//    values of h.0.mlp.c_fc.weight used to reuse the old C0). The weights are hashed in memory, as
+//    the statistics are computed from them, in one pass up to the highest layer asked for; a model
+//    changed in memory after loading gets new keys too.
+//  - modelFingerprint(dir): sha256 of every byte of config.json, the shard index and the weight
+//    files: the identity of a model folder on disk.
+//  - corpusFingerprint(files): sha256 over the files' contents in order (file names are not
+//    included, so moving a corpus keeps its statistics).
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { openCheckpoint } from "../io/checkpoint.js";
+import { fsError, isErrnoError, fsCause } from "../io/fs-errors.js";
+import type { CausalLM } from "../models/causal-lm.js";
+import { HalfTensor } from "../models/layers/weight.js";
+import type { Tokenizer } from "../tokenizers/tokenizer.js";
 
-const CHUNK_BYTES = 256;
 const READ_BYTES = 1 << 20;
 
-/** Hex sha256 identifying the model in `modelDir` (see the header for what it covers). */
+/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(value) ?? "null";
+}
+
+/** Elements widened at a time when hashing a 16-bit weight. */
+const WIDEN_CHUNK = 1 << 20;
+
+/**
+ * Hashes the weight's float32 values: a 16-bit weight is widened a chunk at a time (exactly, so it
+ * hashes as the same weights loaded widened do, and is never copied whole nor handed out widened).
+ */
+function hashParam(hash: Hash, model: CausalLM, name: string): void {
+  const weight = model.weight(name);
+  hash.update(`${name} ${weight.length}\n`);
+  if (!(weight instanceof HalfTensor)) {
+    hash.update(new Uint8Array(weight.buffer, weight.byteOffset, weight.byteLength));
+    return;
+  }
+  const chunk = new Float32Array(Math.min(WIDEN_CHUNK, weight.length));
+  for (let begin = 0; begin < weight.length; begin += WIDEN_CHUNK) {
+    const count = Math.min(WIDEN_CHUNK, weight.length - begin);
+    weight.widenInto(chunk, 0, begin, count);
+    hash.update(new Uint8Array(chunk.buffer, 0, 4 * count));
+  }
+}
+
+/** Hex sha256 per layer of `layers` over what that layer's statistics depend on (see the header). */
+export function layerFingerprints(
+  model: CausalLM,
+  tokenizer: Tokenizer,
+  layers: readonly number[],
+): Map<number, string> {
+  const names = model.arch.names;
+  const hash = createHash("sha256");
+  hash.update("locedit-layer-fingerprint-v2\n");
+  hash.update(`${canonicalJson(model.config)}\n`);
+  hash.update(`tokenizer ${tokenizer.fingerprint || `vocab ${tokenizer.vocabSize}`}\n`);
+  for (const name of [names.embedding.tokens, names.embedding.positions])
+    if (name !== null) hashParam(hash, model, name);
+  const wanted = new Set(layers);
+  const highest = Math.max(...layers);
+  const result = new Map<number, string>();
+  for (let layer = 0; layer <= highest; layer++) {
+    const prefix = names.layerPrefix(layer);
+    const mlpOut = prefix + names.editSurface.mlpOut + ".";
+    const own = model.specs.filter((s) => s.name.startsWith(prefix) && !s.tiedTo);
+    for (const spec of own) if (!spec.name.startsWith(mlpOut)) hashParam(hash, model, spec.name);
+    if (wanted.has(layer)) result.set(layer, hash.copy().update(`layer ${layer}\n`).digest("hex"));
+    for (const spec of own) if (spec.name.startsWith(mlpOut)) hashParam(hash, model, spec.name);
+  }
+  return result;
+}
+
+/** Hex sha256 of every byte of the model folder's config.json, shard index and weight files. */
 export function modelFingerprint(modelDir: string): string {
   const hash = createHash("sha256");
-  hash.update("locedit-model-fingerprint-v1\n");
-  hashNamedFile(hash, join(modelDir, "config.json"), "config.json");
+  hash.update("locedit-model-fingerprint-v2\n");
+  const config = join(modelDir, "config.json");
+  if (!existsSync(config)) throw new Error(`${config}: missing, cannot fingerprint the model`);
+  hashFile(hash, config, "config.json");
   const index = join(modelDir, "model.safetensors.index.json");
-  if (existsSync(index)) hashNamedFile(hash, index, "model.safetensors.index.json");
+  if (existsSync(index)) hashFile(hash, index, "model.safetensors.index.json");
   const checkpoint = openCheckpoint(modelDir); // the weight files the loader reads, headers validated
   const files = checkpoint.files;
   checkpoint.close();
-  for (const path of files) hashSafetensorsSample(hash, path, basename(path));
+  for (const path of files) hashFile(hash, path, basename(path));
   return hash.digest("hex");
 }
 
@@ -34,70 +101,26 @@ export function modelFingerprint(modelDir: string): string {
 export function corpusFingerprint(files: readonly string[]): string {
   const hash = createHash("sha256");
   hash.update("locedit-corpus-fingerprint-v1\n");
-  for (const file of files) {
-    const fd = openOrThrow(file, "corpus file");
-    try {
-      hash.update(`${fstatSync(fd).size}\n`);
-      const buffer = new Uint8Array(READ_BYTES);
-      for (let read; (read = readSync(fd, buffer, 0, READ_BYTES, null)) > 0;)
-        hash.update(buffer.subarray(0, read));
-    } finally {
-      closeSync(fd);
-    }
-  }
+  for (const file of files) hashFile(hash, file, null, "corpus file");
   return hash.digest("hex");
 }
 
-function hashNamedFile(hash: Hash, path: string, name: string): void {
-  if (!existsSync(path)) throw new Error(`${path}: missing, cannot fingerprint the model`);
-  const bytes = readFileSync(path);
-  hash.update(`${name} ${bytes.length}\n`);
-  hash.update(bytes);
-}
-
-/** Name, size, the 8-byte length and JSON header, then the start, middle and end of each tensor. */
-function hashSafetensorsSample(hash: Hash, path: string, name: string): void {
-  const fd = openOrThrow(path, "safetensors file");
+/** Streams a file into `hash`, after "<name> <size>\n" (or "<size>\n" when name is null). */
+function hashFile(hash: Hash, path: string, name: string | null, what = "file"): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    if (!isErrnoError(error)) throw fsError(error);
+    throw new Error(`${path}: cannot open ${what}: ${fsCause(error)}`, { cause: error });
+  }
   try {
     const size = fstatSync(fd).size;
-    hash.update(`${name} ${size}\n`);
-    const prefix = readAt(fd, 0, 8);
-    const headerLength = Number(new DataView(prefix.buffer).getBigUint64(0, true));
-    const header = readAt(fd, 8, headerLength);
-    hash.update(prefix);
-    hash.update(header);
-    const entries = JSON.parse(new TextDecoder().decode(header)) as Record<
-      string,
-      { data_offsets?: number[] }
-    >;
-    for (const tensor of Object.keys(entries).sort()) {
-      const offsets = entries[tensor].data_offsets;
-      if (!offsets) continue; // __metadata__
-      const [begin, end] = offsets.map((offset) => 8 + headerLength + offset);
-      const middle = begin + Math.floor((end - begin) / 2);
-      for (const at of [begin, middle, Math.max(begin, end - CHUNK_BYTES)])
-        hash.update(readAt(fd, at, Math.min(CHUNK_BYTES, end - at)));
-    }
+    hash.update(name === null ? `${size}\n` : `${name} ${size}\n`);
+    const buffer = new Uint8Array(READ_BYTES);
+    for (let read; (read = readSync(fd, buffer, 0, READ_BYTES, null)) > 0;)
+      hash.update(buffer.subarray(0, read));
   } finally {
     closeSync(fd);
-  }
-}
-
-function readAt(fd: number, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const read = readSync(fd, out, done, length - done, position + done);
-    if (read === 0) break;
-    done += read;
-  }
-  return out.subarray(0, done);
-}
-
-function openOrThrow(path: string, what: string): number {
-  try {
-    return openSync(path, "r");
-  } catch (error) {
-    throw new Error(`${path}: cannot open ${what}: ${(error as Error).message}`, { cause: error });
   }
 }

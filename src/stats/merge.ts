@@ -60,7 +60,7 @@ export async function mergeStats(inputs: string[], outDir: string): Promise<Map<
   const perInput = inputs.map((input) => readInput(input));
   requireSameLayers(perInput, inputs);
   const merged = new Map<number, MergedLayer>();
-  for (const layer of perInput[0].keys()) {
+  for (const layer of [...perInput[0].keys()].sort((a, b) => a - b)) {
     const shards = perInput.map((byLayer) => byLayer.get(layer) as Shard);
     merged.set(layer, mergeLayer(shards, outDir));
   }

@@ -25,7 +25,7 @@ export interface ResolvedStatsOptions {
   dtype: StatsDtype;
   batchTokens: number;
   cacheDir: string;
-  modelDir: string;
+  modelDir: string | undefined;
 }
 
 export function resolveStatsOptions(model: CausalLM, options: StatsOptions): ResolvedStatsOptions {

@@ -4,7 +4,8 @@
 // samples from `first` on, kept exact for merging) — and "count" (F64 scalar),
 // with the whole key, the count and the locedit version in `__metadata__`. A run in progress keeps
 // `<same name without .safetensors>.partial.safetensors`: the float64 sum so far (always F64, so a
-// resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic.
+// resumed run ends bit-identical) and the plan cursor to resume from. Writes are atomic. Every
+// file carries a checksum of its key and data, and its sum is checked plausible on read (integrity.ts).
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { openSafetensors, type SafetensorsFile } from "../io/safetensors-read.js";
@@ -12,9 +13,17 @@ import { writeSafetensors } from "../io/safetensors-write.js";
 import type { BatchPlan, PlanCursor } from "./batches.js";
 import type { LayerStats, StatsDtype, StatsKey, StatsRef } from "./types.js";
 import { packageVersion } from "../util/package-root.js";
+import {
+  CHECKSUM_FIELD,
+  requireChecksum,
+  requirePlausibleSum,
+  statsChecksum,
+  type ByteChunks,
+} from "./integrity.js";
 
 const FORMAT = "locedit-layer-stats";
-const FORMAT_VERSION = "1";
+/** 2: with a checksum (version 1 files have none and are refused) */
+const FORMAT_VERSION = "2";
 
 export function shortFingerprint(fingerprint: string): string {
   const merged = /^merged:([0-9a-f]+)$/.exec(fingerprint);
@@ -47,18 +56,49 @@ export function writeStatsFile(
     stats.key.dtype === "float64" || float64
       ? { dtype: "F64" as const, shape, data: stats.sum }
       : { dtype: "F32" as const, shape, data: stats.sum }; // narrowed chunk by chunk as it is written
+  const count = { dtype: "F64" as const, shape: [], data: new Float64Array([stats.count]) };
   mkdirSync(dirname(path), { recursive: true });
+  const metadata = {
+    ...keyMetadata(stats.key),
+    dim: String(stats.dim),
+    count: String(stats.count),
+    kind: "final",
+    ...extra,
+  };
   writeSafetensors(
     path,
-    { sum, count: { dtype: "F64", shape: [], data: new Float64Array([stats.count]) } },
-    {
-      ...keyMetadata(stats.key),
-      dim: String(stats.dim),
-      count: String(stats.count),
-      kind: "final",
-      ...extra,
-    },
+    { sum, count },
+    withChecksum(metadata, storedSumBytes(stats.sum, sum.dtype), count.data),
   );
+}
+
+function bytesOf(data: Float32Array | Float64Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Elements narrowed at a time for the checksum of a float32 sum. */
+const NARROW_CHUNK = 1 << 20;
+
+/** The bytes `sum` is stored as: itself (F64), or narrowed to float32 a chunk at a time (F32). */
+function storedSumBytes(sum: Float64Array, dtype: "F32" | "F64"): Uint8Array | ByteChunks {
+  if (dtype === "F64") return bytesOf(sum);
+  function* chunks() {
+    const buffer = new Float32Array(Math.min(NARROW_CHUNK, sum.length));
+    for (let start = 0; start < sum.length; start += NARROW_CHUNK) {
+      const part = buffer.subarray(0, Math.min(NARROW_CHUNK, sum.length - start));
+      part.set(sum.subarray(start, start + part.length));
+      yield bytesOf(part);
+    }
+  }
+  return { length: 4 * sum.length, chunks: chunks() };
+}
+
+function withChecksum(
+  metadata: Record<string, string>,
+  sum: Uint8Array | ByteChunks,
+  count: Float64Array,
+): Record<string, string> {
+  return { ...metadata, [CHECKSUM_FIELD]: statsChecksum(metadata, sum, bytesOf(count)) };
 }
 
 /** Reads a statistics file; with `expected`, every key field must match. Errors name the file. */
@@ -113,21 +153,23 @@ export interface PartialStats {
 export function writePartialFile(path: string, key: StatsKey, partial: PartialStats): void {
   const dim = Math.round(Math.sqrt(partial.sum.length));
   const { cursor, plan } = partial;
+  const count = new Float64Array([partial.count]);
   mkdirSync(dirname(path), { recursive: true });
+  const metadata = {
+    ...keyMetadata(key),
+    kind: "partial",
+    dim: String(dim),
+    count: String(partial.count),
+    cursor: JSON.stringify(cursor),
+    plan: JSON.stringify(plan),
+  };
   writeSafetensors(
     path,
     {
       sum: { dtype: "F64", shape: [dim, dim], data: partial.sum },
-      count: { dtype: "F64", shape: [], data: new Float64Array([partial.count]) },
+      count: { dtype: "F64", shape: [], data: count },
     },
-    {
-      ...keyMetadata(key),
-      kind: "partial",
-      dim: String(dim),
-      count: String(partial.count),
-      cursor: JSON.stringify(cursor),
-      plan: JSON.stringify(plan),
-    },
+    withChecksum(metadata, bytesOf(partial.sum), count),
   );
 }
 
@@ -151,7 +193,10 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
       throw new Error(`${path}: not a locedit statistics file (metadata 'format' is ${meta.format})`);
     if (meta.format_version !== FORMAT_VERSION)
       throw new Error(
-        `${path}: statistics format version ${meta.format_version}, expected ${FORMAT_VERSION}`,
+        `${path}: statistics format version ${meta.format_version}, expected ${FORMAT_VERSION}` +
+          (meta.format_version === "1"
+            ? " (version 1 files carry no checksum: delete it to compute it again)"
+            : ""),
       );
     if (meta.kind !== kind) throw new Error(`${path}: a ${meta.kind} statistics file, expected ${kind}`);
     return read(file);
@@ -160,7 +205,11 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
   }
 }
 
-/** A final statistics file's key, width and count, without reading the sum (checked like readStatsFile). */
+/**
+ * A final statistics file's key, width and count, without reading the sum (checked like
+ * readStatsFile, except for the checksum and the sum's plausibility: those are verified when the
+ * sum is read).
+ */
 export function readStatsRef(path: string, expected?: StatsKey): StatsRef {
   return withStatsFile(path, "final", (file) => {
     const key = keyFromMetadata(file.metadata, path);
@@ -170,8 +219,12 @@ export function readStatsRef(path: string, expected?: StatsKey): StatsRef {
   });
 }
 
+/** Width, count and sum (float64), the checksum verified on the stored bytes and the sum checked plausible. */
 function readSumAndCount(file: SafetensorsFile, path: string) {
-  return { ...readShapeAndCount(file, path), sum: readSum(file) };
+  const { dim, count, countBytes } = readShapeAndCount(file, path);
+  const sum = readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path));
+  requirePlausibleSum(sum, dim, count, path);
+  return { dim, count, sum };
 }
 
 function readShapeAndCount(file: SafetensorsFile, path: string) {
@@ -182,16 +235,29 @@ function readShapeAndCount(file: SafetensorsFile, path: string) {
   const countInfo = file.has("count") ? file.info("count") : null;
   if (countInfo === null || countInfo.dtype !== "F64" || countInfo.shape.length !== 0)
     throw new Error(`${path}: expected an F64 scalar tensor 'count'`);
-  const stored = new Float64Array(file.readBytes("count").buffer, 0, 1)[0];
+  const sumInfo = file.info("sum");
+  if (sumInfo.dtype !== "F64" && sumInfo.dtype !== "F32")
+    throw new Error(`${path}: tensor 'sum' has dtype ${sumInfo.dtype}, expected F32 or F64`);
+  const countBytes = file.readBytes("count");
+  const stored = new Float64Array(countBytes.buffer, countBytes.byteOffset, 1)[0];
+  // a damaged file is named as such (checksum mismatch) before what the damage looks like
+  const damaged = (message: string): never => {
+    readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path));
+    throw new Error(`${path}: ${message}`);
+  };
   if (String(stored) !== file.metadata.count)
-    throw new Error(`${path}: tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
-  return { dim, count: stored };
+    damaged(`tensor 'count' ${stored} disagrees with metadata count ${file.metadata.count}`);
+  if (!(Number.isInteger(stored) && stored >= 0))
+    damaged(`tensor 'count' is ${stored}, expected a token count`);
+  return { dim, count: stored, countBytes };
 }
 
-function readSum(file: SafetensorsFile): Float64Array {
+/** The sum widened to float64; `verify` sees its stored bytes first (before the in-place widening). */
+function readSum(file: SafetensorsFile, verify: (storedBytes: Uint8Array) => void): Float64Array {
   const info = file.info("sum");
   if (info.dtype === "F64") {
     const bytes = file.readBytes("sum");
+    verify(bytes);
     return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
   }
   // Widen in place: the float32 values are read into the upper half of the float64 buffer and
@@ -200,6 +266,7 @@ function readSum(file: SafetensorsFile): Float64Array {
   const sum = new Float64Array(n);
   const upper = new Float32Array(sum.buffer, 4 * n, n);
   file.readFloat32("sum", upper);
+  verify(bytesOf(upper));
   for (let i = 0; i < n; i++) sum[i] = upper[i];
   return sum;
 }

@@ -6,7 +6,10 @@ import type { StatsMemoryPlan } from "./memory-plan.js";
 
 /** What a statistics file was computed from; two computations with equal keys give the same sum. */
 export interface StatsKey {
-  /** modelFingerprint(modelDir): config.json + safetensors headers, sizes and sampled bytes */
+  /**
+   * layerFingerprints(model, tokenizer)[layer]: sha256 of the config, the tokenizer and every weight
+   * the layer's keys depend on (the embeddings, the layers below, the layer up to W_out's input)
+   */
   model: string;
   layer: number;
   /** corpusFingerprint(files) (sha256 of the contents), or "merged:<sha256>" for merged shards */
@@ -90,9 +93,11 @@ export interface StatsOptions {
   batchTokens?: number;
   /** where statistics files live: `<cacheDir>/<model fp>/layer-<l>.<corpus fp>.n<N>.t<T>.<dtype>.safetensors` */
   cacheDir: string;
-  /** the folder the model was loaded from, for the model fingerprint */
-  modelDir: string;
+  /** the folder the model was loaded from (for messages; keys hash the weights in memory) */
+  modelDir?: string;
   onProgress?: (progress: StatsProgress) => void;
+  /** hears about stale temporary files of killed runs removed from the cache */
+  onNotice?: (message: string) => void;
   /** when aborted, partial sums are checkpointed and the call rejects with the signal's reason */
   signal?: AbortSignal;
   checkpoint?: CheckpointPolicy;

@@ -3,6 +3,7 @@
 // every error names the file and the field at fault.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { causeOf } from "../io/fs-errors.js";
 import { isPlainObject } from "../io/json-values.js";
 
 /** The parsed files of one tokenizer folder, checked enough for @huggingface/tokenizers to load them. */
@@ -25,7 +26,12 @@ export const TOKENIZER_JSON = "tokenizer.json";
 export const TOKENIZER_CONFIG_JSON = "tokenizer_config.json";
 
 async function readJsonFile(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new Error(`${path}: cannot read the tokenizer file: ${causeOf(error)}`, { cause: error });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

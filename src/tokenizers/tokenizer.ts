@@ -1,6 +1,7 @@
 // `Tokenizer`: locedit's wrapper over @huggingface/tokenizers for one model's tokenizer.json, with
 // plain number[] ids, the BOS/EOS/pad ids the runtime needs, and strict id checks on decode.
 // Build one with `loadTokenizer(dir)` (load-tokenizer.ts) or `tokenizerFromJson(...)` below.
+import { createHash } from "node:crypto";
 import { Tokenizer as HfTokenizer } from "@huggingface/tokenizers";
 import { resolveSpecialTokenIds } from "./special-token-ids.js";
 import { validateTokenizerJson } from "./tokenizer-files.js";
@@ -29,6 +30,8 @@ export class Tokenizer {
   readonly padTokenId: number;
   /** One more than the largest token id, added tokens included: the embedding rows ids may index. */
   readonly vocabSize: number;
+  /** sha256 of the tokenizer's definition (statistics keys depend on it); "" when built without one */
+  readonly fingerprint: string;
   private readonly inner: HfTokenizer;
   private readonly specialIds: ReadonlySet<number>;
 
@@ -37,9 +40,11 @@ export class Tokenizer {
     source: string,
     tokenizerConfig: Record<string, unknown>,
     configSource: string,
+    fingerprint = "",
   ) {
     this.inner = inner;
     this.source = source;
+    this.fingerprint = fingerprint;
     const added = [...inner.get_added_tokens_decoder().values()];
     this.specialIds = new Set(added.filter((token) => token.special).map((token) => token.id));
     let largestId = -1;
@@ -124,5 +129,10 @@ export function tokenizerFromJson(
       { cause: error },
     );
   }
-  return new Tokenizer(inner, source, tokenizerConfig, configSource);
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify(tokenizerJson))
+    .update("\n")
+    .update(JSON.stringify(tokenizerConfig))
+    .digest("hex");
+  return new Tokenizer(inner, source, tokenizerConfig, configSource, fingerprint);
 }

@@ -49,17 +49,21 @@ export function saveTrainingCheckpoint(
 ): string {
   const { model, optimizer, state } = checkpoint;
   const target = checkpointPath(dir, state.step);
-  publishDirectoryAtomicSync(target, (staging) => {
-    saveModel(model, join(staging, "model"), { extraFiles: checkpoint.tokenizerFiles });
-    const tensors: TensorsToWrite = {};
-    for (const { name } of optimizer.tensors) {
-      const m = optimizer.m.get(name)!;
-      tensors[`m.${name}`] = { dtype: "F32", shape: [m.length], data: m };
-      tensors[`v.${name}`] = { dtype: "F32", shape: [m.length], data: optimizer.v.get(name)! };
-    }
-    writeSafetensors(join(staging, OPTIMIZER_FILE), tensors, { step: String(optimizer.step) });
-    writeFileAtomic(join(staging, STATE_FILE), JSON.stringify(state) + "\n");
-  });
+  publishDirectoryAtomicSync(
+    target,
+    (staging) => {
+      saveModel(model, join(staging, "model"), { extraFiles: checkpoint.tokenizerFiles });
+      const tensors: TensorsToWrite = {};
+      for (const { name } of optimizer.tensors) {
+        const m = optimizer.m.get(name)!;
+        tensors[`m.${name}`] = { dtype: "F32", shape: [m.length], data: m };
+        tensors[`v.${name}`] = { dtype: "F32", shape: [m.length], data: optimizer.v.get(name)! };
+      }
+      writeSafetensors(join(staging, OPTIMIZER_FILE), tensors, { step: String(optimizer.step) });
+      writeFileAtomic(join(staging, STATE_FILE), JSON.stringify(state) + "\n");
+    },
+    { overwrite: true },
+  ); // a run restarted without --resume rewrites its own step folders
   for (const old of listCheckpoints(dir).slice(0, -keep)) rmSync(old.path, { recursive: true, force: true });
   return target;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadModel } from "../../src/models/load.js";
+import { editTarget } from "../../src/cli/commands/logprob.js";
 import { scoreContinuation } from "../../src/runtime/score.js";
 import { loadTokenizer } from "../../src/tokenizers/load-tokenizer.js";
 import { repoRoot } from "../models/golden-helpers.js";
@@ -113,6 +114,19 @@ describe("locedit CLI", () => {
     const lib = scoreContinuation(loadModel(dir), await loadTokenizer(dir), "the cat", " sat down");
     assert.ok(Math.abs(lib.logprob - out.logprob) < 1e-9);
     assert.ok(out.logprob < 0);
+  });
+
+  it("logprob gives a target the leading space edit gives it (issue 14); --exact scores it as given", () => {
+    const score = (...more: string[]) =>
+      JSON.parse(run("logprob", "--model", dir, "--prompt", "the cat", "--json", ...more).stdout);
+    const bare = score("--target", "sat");
+    const spaced = score("--target", " sat");
+    assert.equal(bare.target, " sat");
+    assert.equal(bare.logprob, spaced.logprob);
+    const exact = score("--target", "sat", "--exact");
+    assert.equal(exact.target, "sat");
+    assert.notEqual(exact.logprob, spaced.logprob);
+    assert.equal(editTarget("the cat ", "sat"), "sat", "a prompt ending in a space gets no second one");
   });
 
   it("usage errors exit 2 and name the problem", () => {

@@ -47,21 +47,50 @@ test("a write that fails half-way keeps the old file and removes the temporary o
   assert.deepEqual(readdirSync(dir), ["weights.bin"]);
 });
 
-test("publishDirectoryAtomic swaps in a complete folder and replaces an existing one", async () => {
-  const parent = folder("publish");
-  const target = join(parent, "edited-model");
-  await publishDirectoryAtomic(target, (staging) => {
-    assert.notEqual(staging, target);
-    writeFileSync(join(staging, "config.json"), "{}");
+for (const useRenameat2 of [true, false])
+  test(`publishDirectoryAtomic publishes a complete folder, refuses an existing one, replaces it with overwrite (renameat2 ${useRenameat2 ? "flags" : "fallback"})`, async () => {
+    const parent = folder(`publish-${useRenameat2}`);
+    const target = join(parent, "edited-model");
+    await publishDirectoryAtomic(
+      target,
+      (staging) => {
+        assert.notEqual(staging, target);
+        writeFileSync(join(staging, "config.json"), "{}");
+      },
+      { useRenameat2 },
+    );
+    assert.deepEqual(readdirSync(target), ["config.json"], "the staging marker is not published");
+    let filled = false;
+    await assert.rejects(
+      publishDirectoryAtomic(target, () => void (filled = true), { useRenameat2 }),
+      /edited-model: already exists; nothing was written/,
+    );
+    assert.equal(filled, false, "an existing target is refused before any work");
+    // The target appearing while the folder is filled (another writer) fails the final rename.
+    const late = join(parent, "late");
+    await assert.rejects(
+      publishDirectoryAtomic(
+        late,
+        (staging) => {
+          writeFileSync(join(staging, "mine"), "1");
+          mkdirSync(late); // an empty folder: plain rename(2) would silently replace it
+        },
+        { useRenameat2 },
+      ),
+      /late: already exists: it appeared while this folder was being written/,
+    );
+    assert.deepEqual(readdirSync(late), []);
+    await publishDirectoryAtomic(
+      target,
+      async (staging) => {
+        await Promise.resolve();
+        writeFileSync(join(staging, "model.safetensors"), "new");
+      },
+      { overwrite: true, useRenameat2 },
+    );
+    assert.deepEqual(readdirSync(target), ["model.safetensors"]);
+    assert.deepEqual(readdirSync(parent).sort(), ["edited-model", "late"]);
   });
-  assert.deepEqual(readdirSync(target), ["config.json"]);
-  await publishDirectoryAtomic(target, async (staging) => {
-    await Promise.resolve();
-    writeFileSync(join(staging, "model.safetensors"), "new");
-  });
-  assert.deepEqual(readdirSync(target), ["model.safetensors"]);
-  assert.deepEqual(readdirSync(parent), ["edited-model"]);
-});
 
 test("a failing fill leaves the previous folder untouched and no staging folder", async () => {
   const parent = folder("publish-fail");
@@ -69,17 +98,25 @@ test("a failing fill leaves the previous folder untouched and no staging folder"
   mkdirSync(target);
   writeFileSync(join(target, "keep.txt"), "previous");
   await assert.rejects(
-    publishDirectoryAtomic(target, (staging) => {
-      writeFileSync(join(staging, "half.safetensors"), "partial");
-      throw new Error("edit failed (simulated)");
-    }),
+    publishDirectoryAtomic(
+      target,
+      (staging) => {
+        writeFileSync(join(staging, "half.safetensors"), "partial");
+        throw new Error("edit failed (simulated)");
+      },
+      { overwrite: true },
+    ),
     /edit failed/,
   );
   assert.throws(
     () =>
-      publishDirectoryAtomicSync(target, () => {
-        throw new Error("sync failure");
-      }),
+      publishDirectoryAtomicSync(
+        target,
+        () => {
+          throw new Error("sync failure");
+        },
+        { overwrite: true },
+      ),
     /sync failure/,
   );
   assert.deepEqual(readdirSync(parent), ["model"]);

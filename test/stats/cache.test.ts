@@ -89,8 +89,10 @@ describe("loadOrComputeStats (tiny-facts)", () => {
     const mixed = await loadOrComputeStats(model, tokenizer, { ...base, layers: [0, 1, 2] });
     assert.ok(spy.calls() > 0);
     assert.ok(bitsEqual(mixed.get(1)!.sum, first.get(1)!.sum));
+    // One folder per layer fingerprint: layer 1 has its files for both corpora.
     const files = readdirSync(dirname(statsPath(base.cacheDir, first.get(1)!.key)));
-    assert.equal(files.filter((f) => f.startsWith("layer-")).length, 6);
+    assert.equal(files.filter((f) => f.startsWith("layer-1.")).length, 2);
+    assert.equal(readdirSync(base.cacheDir).length, 3, "layers 0, 1 and 2 have a folder each");
   });
 
   it("a corrupt, truncated or mismatched cache file is an error naming it", async () => {
@@ -105,11 +107,13 @@ describe("loadOrComputeStats (tiny-facts)", () => {
     await assert.rejects(loadOrComputeStats(model, tokenizer, base), (e: Error) =>
       e.message.startsWith(path),
     );
-    // The layer-2 file under layer 1's name: metadata says layer 2.
+    // The layer-2 file under layer 1's name: metadata says layer 2, of weights up to layer 2.
     copyFileSync(statsPath(base.cacheDir, stats.get(2)!.key), path);
     await assert.rejects(
       loadOrComputeStats(model, tokenizer, base),
-      new RegExp(`${path}: statistics key does not match: layer is 2, expected 1`),
+      new RegExp(
+        `${path}: statistics key does not match: model is [0-9a-f]{64}, expected [0-9a-f]{64}; layer is 2, expected 1`,
+      ),
     );
     writeFileSync(path, good);
   });

@@ -1,5 +1,6 @@
 // Model and corpus fingerprints: stable, independent of where the files live, and sensitive to
-// config, tensor layout and each tensor's sampled bytes, and to corpus contents.
+// config and every byte of the weights, and to corpus contents. (The layer fingerprints that key
+// the statistics are tested in stale.test.ts.)
 import assert from "node:assert/strict";
 import { closeSync, copyFileSync, cpSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ describe("modelFingerprint", () => {
     assert.notEqual(modelFingerprint(FACTS_DIR), modelFingerprint(LLAMA_DIR));
   });
 
-  it("changes with config.json and with a byte at each tensor's sampled offsets, not elsewhere", () => {
+  it("changes with config.json and with any byte of a tensor", () => {
     const base = modelFingerprint(LLAMA_DIR);
     const edited = join(temp.dir, "edited");
     cpSync(LLAMA_DIR, edited, { recursive: true });
@@ -42,9 +43,8 @@ describe("modelFingerprint", () => {
       return fingerprint;
     };
     const { byteOffset: begin, byteLength: length } = info;
-    for (const offset of [begin, begin + Math.floor(length / 2) + 3, begin + length - 1])
+    for (const offset of [begin, begin + 1000, begin + Math.floor(length / 2) + 3, begin + length - 1])
       assert.notEqual(flip(offset), base, `byte ${offset - begin} of ${length}`);
-    assert.equal(flip(begin + 1000), base, "bytes between the samples are not read");
   });
 
   it("names a folder without weights", () => {

@@ -27,7 +27,14 @@ const key: StatsKey = {
   maxLen: 64,
   dtype: "float64",
 };
-const sum = Float64Array.from({ length: 9 }, (_, i) => Math.PI * (i + 1) * 1e-3);
+/** A 3×3 Σ k kᵀ of two keys with irrational entries (so float32 storage rounds them). */
+const keys = [
+  [Math.PI, Math.E, 1 / 3],
+  [Math.SQRT2, -0.1, Math.LN2],
+];
+const sum = Float64Array.from({ length: 9 }, (_, n) =>
+  keys.reduce((s, k) => s + k[Math.floor(n / 3)] * k[n % 3], 0),
+);
 
 describe("statistics files", () => {
   it("float64 sums round-trip bit for bit as F64; float32 sums are stored as F32", () => {

@@ -76,7 +76,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     if (event.kind === "progress") {
       if (bar?.label !== event.label) {
         bar?.bar.finish();
-        bar = { label: event.label, bar: progressBar(event.label) };
+        bar = { label: event.label, bar: progressBar(event.label, { plainEveryMs: 30_000 }) };
       }
       return bar.bar.update(event.done, event.total, event.detail);
     }

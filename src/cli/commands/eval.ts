@@ -143,7 +143,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const zsre = file !== undefined && format === "zsre" ? readZsreFile(file).slice(0, limit) : null;
   const probes = specs.map((spec) => loadProbe(spec));
   const { model, tokenizer } = await loadModelAndTokenizer(dir);
-  const bar = progressBar("eval");
+  const bar = progressBar("eval", { plainEveryMs: 30_000 }); // off a TTY: a line every 30 s of a long run
   const onProgress = (done: number, total: number) => bar.update(done, total);
   const started = performance.now();
   let summary: CounterfactSummary | null = null;

@@ -8,21 +8,24 @@ import { DEFAULT_BATCH_TOKENS } from "../../stats/options.js";
 import { meanSquaredNorm } from "../../stats/second-moment.js";
 import { statsPath } from "../../stats/stats-file.js";
 import type { LayerStats, StatsDtype } from "../../stats/types.js";
+import { checkOutputFolder } from "../../io/output-check.js";
 import { optionalInt, parseGigabytes, parseOptions, requireString, UsageError } from "../args.js";
 import { describeStatsPlan } from "../../stats/memory-plan.js";
+import { statisticsBytes } from "../output-size.js";
 import { loadModelAndTokenizer } from "../load.js";
-import { progressBar } from "../progress.js";
+import { LONG_COMMAND, progressBar } from "../progress.js";
 
 const USAGE = `usage: locedit stats --model DIR --layers 3,4,5 --corpus FILE [--corpus FILE ...] --samples N
-                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] [--stats-memory GB] --out DIR [--json]
-                    [--shard I/N] [--window-samples W]
+                    [--max-len T] [--dtype float32|float64] [--batch-tokens N] [--stats-memory GB]
+                    [--checkpoint-batches N] --out DIR [--json] [--shard I/N] [--window-samples W]
                     [--until-stable TOL [--stable-lambda L] [--probe-keys P]]
        locedit stats merge --out DIR SHARD_DIR_OR_FILE SHARD_DIR_OR_FILE... [--json]
 
 Each non-blank line of the corpus files that is not a wikitext heading is one sample; the first N
 samples are used, in windows of W samples (default 1024) sorted by length into batches. Statistics
 are cached under DIR/<model fingerprint>/; an interrupted run (Ctrl-C) keeps its partial sums and the
-same command resumes it. --stats-memory bounds the memory the accumulators (d_ff² float64 per layer)
+same command resumes it; partial sums are also written every 60 s (or every N batches with
+--checkpoint-batches N), so a killed run resumes from the last of them. --stats-memory bounds the memory the accumulators (d_ff² float64 per layer)
 take at once (default: a quarter of the weights' memory, within what is available); layers that do
 not fit together take more passes.
 --shard I/N computes shard I (0-based) of N: a contiguous range of whole windows (in every pass),
@@ -47,6 +50,7 @@ export async function statsCommand(argv: string[]): Promise<void> {
       "max-len": { type: "string" },
       dtype: { type: "string" },
       "batch-tokens": { type: "string" },
+      "checkpoint-batches": { type: "string" },
       "stats-memory": { type: "string" },
       out: { type: "string" },
       json: { type: "boolean" },
@@ -78,9 +82,13 @@ export async function statsCommand(argv: string[]): Promise<void> {
   // Before the (possibly long) model load: a missing corpus file is the commonest mistake.
   for (const file of corpusFiles)
     if (!existsSync(file)) throw new Error(`${file}: corpus file does not exist`);
+  checkOutputFolder(cacheDir, {
+    bytes: statisticsBytes(modelDir, new Set(layers).size, dtype),
+    what: `the statistics of ${new Set(layers).size} layer(s)`,
+  });
   const { model, tokenizer } = await loadModelAndTokenizer(modelDir);
 
-  const bar = progressBar("stats");
+  const bar = progressBar("stats", LONG_COMMAND);
   const cached = new Set<number>();
   const started = Date.now();
   let tokens = 0;
@@ -109,9 +117,13 @@ export async function statsCommand(argv: string[]): Promise<void> {
           }
         : {}),
       signal: controller.signal,
+      ...(values["checkpoint-batches"] === undefined
+        ? {}
+        : { checkpoint: { batches: optionalInt(values, "checkpoint-batches", 0, 1) } }),
       ...(values["stats-memory"] !== undefined
         ? { memoryBudget: parseGigabytes(values["stats-memory"] as string) }
         : {}),
+      onNotice: (message) => console.error(`note: ${message}`),
       onPlan: (plan) => {
         if (!values.json) console.error(describeStatsPlan(plan));
       },
@@ -119,7 +131,12 @@ export async function statsCommand(argv: string[]): Promise<void> {
         if (p.layer !== undefined) return void cached.add(p.layer);
         tokens = p.tokens;
         const pass = p.passes ? `pass ${p.pass}/${p.passes}, ` : "";
-        bar.update(p.done, p.total, `${pass}${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`);
+        bar.update(
+          p.done,
+          p.total,
+          `${pass}${Math.round(tokens / ((Date.now() - started) / 1000))} tok/s`,
+          p.passes ? `statistics, pass ${p.pass}/${p.passes}` : "statistics",
+        );
       },
     });
   } catch (error) {
@@ -191,6 +208,7 @@ function layerSummary(stats: LayerStats, path: string) {
   const trace = meanSquaredNorm(stats);
   return {
     layer: stats.layer,
+    model: stats.key.model,
     dim: stats.dim,
     count: stats.count,
     trace_c0: trace,

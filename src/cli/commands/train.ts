@@ -6,8 +6,9 @@
 // segments, command_wall_seconds = this invocation with tokenizer, knowledge check and save). Checkpoints go to a sibling folder
 // (default OUT.checkpoints) so OUT stays a plain model folder; --resume continues from the newest.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import {
   generateWorld,
@@ -78,7 +79,7 @@ function loadCorpus(values: Record<string, unknown>): Corpus {
   if (values["world-spec"] !== undefined) return loadSpecCorpus(requireString(values, "world-spec", USAGE));
   if (values.text !== undefined) {
     const file = requireString(values, "text", USAGE);
-    const text = readFileSync(file, "utf8");
+    const text = readTextFile(file, "the training text");
     const documents = text.split(/\r?\n/).filter((line) => line.length > 0);
     if (documents.length === 0) throw new Error(`${file}: no documents (expected one document per line)`);
     const sha256 = createHash("sha256").update(text).digest("hex");
@@ -134,7 +135,7 @@ function formatDuration(ms: number): string {
 
 /** Progress: a bar on a TTY, otherwise a log line every ~5% of the steps (stderr either way). */
 function progressRenderer(steps: number) {
-  const bar = progressBar("train");
+  const bar = progressBar("train"); // off a TTY: its own log lines below
   const tty = process.stderr.isTTY === true;
   const logEvery = Math.max(1, Math.round(steps / 20));
   const line = (text: string) => (tty ? bar.finish(text) : process.stderr.write(`${text}\n`));
@@ -164,6 +165,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (values.help) return void console.log(USAGE);
   const commandStarted = performance.now();
   const out = requireString(values, "out", USAGE);
+  // A previous training run's folder is replaced at the end; anything else is never overwritten.
+  if (existsSync(out) && !existsSync(join(out, "training.json")))
+    throw new UsageError(
+      `--out ${out} already exists and was not written by locedit train; choose a new folder`,
+    );
   const arch = (values.arch ?? "gpt2") as TrainableArch;
   if (arch !== "gpt2" && arch !== "llama")
     throw new UsageError(`--arch must be gpt2 or llama, got ${JSON.stringify(arch)}`);
@@ -254,6 +260,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     knowledge,
   };
   saveModel(model, out, {
+    overwrite: true,
     extraFiles: { ...tokenizer.files, "training.json": JSON.stringify(summary, null, 2) + "\n" },
   });
   if (values.json) return void console.log(JSON.stringify({ out: resolve(out), ...summary }));

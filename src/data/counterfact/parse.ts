@@ -1,7 +1,8 @@
 // Reading and validating CounterFact records (Meng et al., "Locating and Editing Factual
 // Associations in GPT", 2022: the `counterfact.json` / `multi_counterfact.json` format). Every
 // error names the source, the record's index and case_id, and the field at fault.
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
+import { requireBoundedText } from "../../io/text-limits.js";
 import type { CounterFactRecord } from "./record.js";
 import { parseJsonText } from "../../io/json-text.js";
 import { describeValue, isPlainObject } from "../../io/json-values.js";
@@ -25,8 +26,14 @@ function validateRecord(value: unknown, where: string): CounterFactRecord {
   if (!Number.isSafeInteger(caseId) || (caseId as number) < 0) fail("case_id", "an integer ≥ 0", caseId);
   const rewrite = value.requested_rewrite;
   if (!isPlainObject(rewrite)) return fail("requested_rewrite", "an object", rewrite);
-  const text = (field: string, v: unknown): string =>
-    typeof v === "string" && v.length > 0 ? v : fail(field, "a non-empty string", v);
+  const text = (field: string, v: unknown): string => {
+    if (typeof v !== "string" || v.length === 0) return fail(field, "a non-empty string", v);
+    try {
+      return requireBoundedText(v, field);
+    } catch (error) {
+      throw new Error(`${at}: ${(error as Error).message}`, { cause: error });
+    }
+  };
   const prompt = text("requested_rewrite.prompt", rewrite.prompt);
   try {
     placeholderOffset(prompt);
@@ -88,11 +95,5 @@ export function parseCounterfactRecords(json: unknown, source = "counterfact rec
 
 /** Reads and validates a CounterFact JSON file (an array of records). */
 export function readCounterfactFile(path: string): CounterFactRecord[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(`cannot read CounterFact records ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  return parseCounterfactRecords(parseJsonText(text, path), path);
+  return parseCounterfactRecords(parseJsonText(readTextFile(path, "CounterFact records"), path), path);
 }

@@ -12,6 +12,7 @@ import type { EditHparams } from "../hparams/types.js";
 import type { PreparedRequest } from "../prepare/prepared-request.js";
 import { AdamVector } from "./adam.js";
 import type { LowerResidual } from "./lower.js";
+import { nonFiniteLossError } from "./non-finite.js";
 import { ZObjective, type SiteVectors } from "./objective.js";
 
 export const EARLY_STOP_LOSS = 5e-2;
@@ -114,7 +115,18 @@ export function computeZ(
     const value = objective.evaluate(active, delta, nllScale);
     for (const r of active) {
       if (!Number.isFinite(value.loss[r]))
-        throw new Error(`compute_z: the loss of request ${r} became ${value.loss[r]} at step ${it}`);
+        throw nonFiniteLossError({
+          layer: options.layer,
+          request: r,
+          requests,
+          step: result.steps[r],
+          loss: value.loss[r],
+          nll: value.nll[r],
+          kl: value.kl[r],
+          init: objective.init,
+          delta,
+          hparams: h,
+        });
       if (it === 0) {
         result.lossBefore[r] = value.loss[r];
         result.nllBefore[r] = value.nll[r];

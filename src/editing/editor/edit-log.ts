@@ -1,10 +1,15 @@
 // The record of one edited batch (what `locedit edit` writes as edit-log.json): method, BLUE,
 // where the hyperparameters came from, layers touched and the norm of each ΔW, each request's
 // compute_z loss before and after, and timings split as the issue asks (statistics, z, keys, solve).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseJsonText } from "../../io/json-text.js";
+import { isPlainObject } from "../../io/json-values.js";
 import type { EditHparams, EditMethod } from "../hparams/types.js";
 import type { DeltaResult } from "../methods/types.js";
 import type { EditVariant } from "../methods/variants/index.js";
 import type { EditRequest } from "../requests/types.js";
+import type { RequestOutcome } from "./outcome.js";
 import type { RoundingLoss } from "./rounding.js";
 import { HalfTensor } from "../../models/layers/weight.js";
 
@@ -34,6 +39,8 @@ export interface RequestRecord {
     nll_after: number;
     steps: number;
   }[];
+  /** whether the edit took: the request scored on its prompt before and after the batch (outcome.ts) */
+  outcome: RequestOutcome;
 }
 
 export interface EditLog {
@@ -50,7 +57,18 @@ export interface EditLog {
   layers: number[];
   deltas: LayerDeltaRecord[];
   requests: RequestRecord[];
-  timings_s: { statistics: number; z: number; keys: number; solve: number; apply: number; total: number };
+  /** ids of the requests that did not take (see each request's outcome) */
+  not_taken: (string | number)[];
+  timings_s: {
+    statistics: number;
+    z: number;
+    keys: number;
+    solve: number;
+    apply: number;
+    /** scoring every request before and after the batch */
+    score: number;
+    total: number;
+  };
 }
 
 /**
@@ -80,8 +98,32 @@ export interface EditLogFile {
   critical_layers?: CriticalLayersChoice;
   requests: number;
   batches: EditLog[];
+  /** the key of each layer's statistics (C0) used: model and corpus fingerprints, samples, … */
+  statistics?: {
+    layer: number;
+    model: string;
+    corpus: string;
+    samples: number;
+    max_len: number;
+    dtype: string;
+  }[];
+  /** the edit logs of the folder this model was loaded from, oldest first (editing an edited model) */
+  earlier_edits?: EditLogFile[];
   /** the dtype asked for at the last save ("checkpoint": each tensor's own) and what rounding kept of the edit */
   saved?: { dtype: string; rounding: RoundingLoss | null };
+}
+
+/** The edit history of an edited model folder (its edit-log.json, flattened, oldest first); [] for none. */
+export function readEarlierEdits(modelDir: string): EditLogFile[] {
+  const path = join(modelDir, "edit-log.json");
+  if (!existsSync(path)) return [];
+  const parsed = parseJsonText(readFileSync(path, "utf8"), path);
+  if (!isPlainObject(parsed) || !Array.isArray(parsed.batches))
+    throw new Error(`${path}: expected a locedit edit log (an object with a "batches" list)`);
+  const { earlier_edits: earlier, ...own } = parsed as unknown as EditLogFile;
+  if (earlier !== undefined && !Array.isArray(earlier))
+    throw new Error(`${path}: field "earlier_edits" must be a list of edit logs`);
+  return [...(earlier ?? []), own];
 }
 
 function frobenius(values: Float32Array | HalfTensor): number {
@@ -98,7 +140,11 @@ function frobenius(values: Float32Array | HalfTensor): number {
   return Math.sqrt(s);
 }
 
-export function requestRecords(requests: readonly EditRequest[], result: DeltaResult): RequestRecord[] {
+export function requestRecords(
+  requests: readonly EditRequest[],
+  result: DeltaResult,
+  outcomes: readonly RequestOutcome[],
+): RequestRecord[] {
   return requests.map((r, i) => ({
     ...(r.id === undefined ? {} : { id: r.id }),
     prompt: r.prompt,
@@ -120,6 +166,7 @@ export function requestRecords(requests: readonly EditRequest[], result: DeltaRe
         };
       })
       .slice(0, result.method === "rome" ? 1 : undefined),
+    outcome: outcomes[i],
   }));
 }
 

@@ -17,6 +17,9 @@ export interface AccumulatedDelta {
   data: Float32Array;
 }
 
+/** The sums of some weights as they were (null: none yet), to put back with `revert`. */
+export type EditedWeightsMark = Map<string, Float32Array | null>;
+
 export class EditedWeights {
   private readonly sums = new Map<string, AccumulatedDelta>();
 
@@ -49,6 +52,28 @@ export class EditedWeights {
         throw new Error(`saved update of ${name}: ${saved.data.length} values for a weight of ${w.length}`);
       this.sumOf(name, saved.rows, saved.cols).data.set(saved.data);
       this.write(name);
+    }
+  }
+
+  /** A copy of the sums of `names` as they are now (for `revert`, to undo one batch exactly). */
+  mark(names: readonly string[]): EditedWeightsMark {
+    return new Map(names.map((name) => [name, this.sums.get(name)?.data.slice() ?? null]));
+  }
+
+  /**
+   * Puts the sums of a `mark` back and rewrites those weights: W = W₀ + f(ΣΔW) as before, bit for
+   * bit; a weight first edited since the mark gets its original back (16-bit ones as 16-bit).
+   */
+  revert(mark: EditedWeightsMark): void {
+    for (const [name, data] of mark) {
+      const sum = this.sums.get(name);
+      if (data) {
+        sum?.data.set(data);
+        this.write(name);
+      } else if (sum) {
+        this.sums.delete(name);
+        this.snapshot.restoreOne(name);
+      }
     }
   }
 

@@ -36,12 +36,15 @@ import type { EditRequest } from "../requests/types.js";
 import {
   deltaRecords,
   frobenius,
+  readEarlierEdits,
   requestRecords,
   type CriticalLayersChoice,
   type EditLog,
   type EditLogFile,
 } from "./edit-log.js";
 import { EditedWeights, type AccumulatedDelta } from "./edited-weights.js";
+import { CARRIED_FOLDERS, checkSaveTarget, EDIT_LOG_FILE } from "./save-target.js";
+import { EditNotTakenError, isZeroUpdate, judgeOutcomes, notTakenSummary, scoreRequests } from "./outcome.js";
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
 import { describeMemoryEstimate, estimateEditMemory } from "./memory-estimate.js";
@@ -54,7 +57,7 @@ export const LOCEDIT_VERSION = "0.1.0";
 
 export interface EditProgress {
   /** "memory": before the first batch computes anything, `detail` says what the edit will need */
-  stage: "statistics" | "templates" | "z" | "layer" | "apply" | "memory";
+  stage: "load" | "statistics" | "templates" | "z" | "layer" | "apply" | "score" | "memory";
   layer?: number;
   step?: number;
   total?: number;
@@ -80,6 +83,24 @@ export interface EditorOptions {
   /** context templates to use instead of sampling them (first group ["{}"]) */
   contextTemplates?: string[][];
   onProgress?: (event: EditProgress) => void;
+  /** hears what the Editor decided or cleaned up on its own (samples used, stale files removed) */
+  onNotice?: (message: string) => void;
+  /**
+   * A request that did not take (outcome.ts) makes `edit` undo its batch and throw an
+   * EditNotTakenError; by default the verdicts are only recorded (log.requests[i].outcome).
+   */
+  strict?: boolean;
+}
+
+export interface EditorSaveOptions extends Pick<
+  SaveOptions,
+  "dtype" | "maxShardBytes" | "unchangedFiles" | "onNotice"
+> {
+  /**
+   * Replace `outDir` if it exists — only a folder an earlier save wrote, holding nothing else; never
+   * the folder the model was loaded from. Default false: an existing `outDir` is an error.
+   */
+  overwrite?: boolean;
 }
 
 /** What `Editor.save` did: how the files were written, and what rounding to a 16-bit dtype kept of the edit. */
@@ -130,6 +151,8 @@ export class Editor {
    * they come from a file, at the first batch if they are derived (λ is scaled to that batch's keys).
    */
   private resolution: ResolvedHparams | null;
+  /** the edit history of the folder the model came from (an edited model's edit-log.json) */
+  private readonly earlierEdits: EditLogFile[];
 
   private constructor(
     readonly model: CausalLM,
@@ -141,6 +164,7 @@ export class Editor {
   ) {
     this.resolution = needsFirstBatch(preview) ? null : preview;
     this.snapshot = new WeightSnapshot(model);
+    this.earlierEdits = readEarlierEdits(modelDir);
     const variant = checkVariant(preview.method, options.variant);
     this.weights = new EditedWeights(
       model,
@@ -151,7 +175,9 @@ export class Editor {
     );
     this.keyHistory = variant === "seq" ? new KeyHistory() : null;
     this.templates = options.contextTemplates ?? null;
-    this.statistics = options.stats ? new LayerStatistics(model, tokenizer, modelDir, options.stats) : null;
+    this.statistics = options.stats
+      ? new LayerStatistics(model, tokenizer, modelDir, options.stats, options.onNotice)
+      : null;
     this.alphaEdit =
       preview.method === "alphaedit"
         ? new AlphaEditState((layer) => this.covariance(layer), preview.hparams.nullspace_threshold)
@@ -164,7 +190,9 @@ export class Editor {
 
   /** Loads a Hugging Face folder and resolves the method's hyperparameters for it. */
   static async fromPretrained(dir: string, options: EditorOptions): Promise<Editor> {
-    const model = loadModel(dir);
+    const model = loadModel(dir, {
+      onProgress: (p) => options.onProgress?.({ stage: "load", step: p.loaded, total: p.total }),
+    });
     const tokenizer = await loadTokenizer(dir);
     return Editor.fromModel(model, tokenizer, dir, options);
   }
@@ -258,6 +286,10 @@ export class Editor {
       this.options,
       this.firstBatchKeyStats(prepared),
     );
+    const scoreStart = performance.now();
+    progress?.({ stage: "score" });
+    const scoresBefore = scoreRequests(this.model, this.tokenizer, requests);
+    let scoreSeconds = (performance.now() - scoreStart) / 1000;
     const keyGrams = this.keyGramSource();
     const result = variantDeltas(this.method, this.variant)(
       {
@@ -274,30 +306,51 @@ export class Editor {
     const norms = new Map(result.updates.map((u) => [u.weight, frobenius(this.model.weight(u.weight))]));
     progress?.({ stage: "apply" });
     const updates = this.variant === "rect" ? result.updates.map((u) => this.rectified(u)) : result.updates;
+    // to undo only this batch (strict): the sums it changes, as they were
+    const beforeBatch = this.options.strict ? this.weights.mark(updates.map((u) => u.weight)) : null;
     this.weights.add(updates);
+    const applySeconds = (performance.now() - applyStart) / 1000;
+    const deltas = deltaRecords({ ...result, updates }, norms).map((d) => ({
+      ...d,
+      shift_norm: this.weights.shiftNorm(d.weight),
+    }));
+    const afterStart = performance.now();
+    progress?.({ stage: "score" });
+    const outcomes = judgeOutcomes(
+      scoresBefore,
+      scoreRequests(this.model, this.tokenizer, requests),
+      isZeroUpdate(deltas),
+    );
+    scoreSeconds += (performance.now() - afterStart) / 1000;
+    const batch = this.history.length + 1;
+    if (beforeBatch && outcomes.some((o) => !o.took)) {
+      this.weights.revert(beforeBatch);
+      throw new EditNotTakenError(
+        `${notTakenSummary(batch, requests, outcomes)}; the batch was undone (strict)`,
+        outcomes,
+      );
+    }
     this.alphaEdit?.absorb(result);
     this.keyHistory?.add(result.keyGramUpdates);
-    const applySeconds = (performance.now() - applyStart) / 1000;
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
       method: this.method,
       blue: result.blue,
       ...(this.variant ? { variant: this.variant } : {}),
-      batch: this.history.length + 1,
+      batch,
       hparams: this.hparams,
       hparams_source: this.resolved.source,
       ...(this.resolved.derivation ? { hparams_derivation: this.resolved.derivation } : {}),
       context_templates: templates,
       layers: [...new Set(result.updates.map((u) => u.layer))],
-      deltas: deltaRecords({ ...result, updates }, norms).map((d) => ({
-        ...d,
-        shift_norm: this.weights.shiftNorm(d.weight),
-      })),
-      requests: requestRecords(requests, result),
+      deltas,
+      requests: requestRecords(requests, result, outcomes),
+      not_taken: requests.flatMap((r, i) => (outcomes[i].took ? [] : [r.id ?? i])),
       timings_s: {
         statistics: statsSeconds,
         ...result.timings,
         apply: applySeconds,
+        score: scoreSeconds,
         total: (performance.now() - started) / 1000,
       },
     };
@@ -318,14 +371,14 @@ export class Editor {
   }
 
   /**
-   * Writes the edited model as a Hugging Face folder (atomically) with edit-log.json beside it, in
-   * `dtype` (default: the checkpoint's own). When an edited weight is written in F16/BF16, first
-   * measures what rounding keeps of the edit (rounding.ts) and records it in the log's `saved`.
+   * Writes the edited model as a new Hugging Face folder (atomically) with edit-log.json and the
+   * model's own hparams/ beside it, in `dtype` (default: the checkpoint's own). Refuses the folder
+   * the model came from and, without `overwrite`, any existing folder (save-target.ts). When an
+   * edited weight is written in F16/BF16, first measures what rounding keeps of the edit
+   * (rounding.ts) and records it in the log's `saved`.
    */
-  save(
-    outDir: string,
-    options: Pick<SaveOptions, "dtype" | "maxShardBytes" | "unchangedFiles"> = {},
-  ): EditorSaveResult {
+  save(outDir: string, options: EditorSaveOptions = {}): EditorSaveResult {
+    checkSaveTarget(outDir, this.modelDir, options.overwrite === true);
     const hfConfig = JSON.parse(readFileSync(join(this.modelDir, "config.json"), "utf8")) as Record<
       string,
       unknown
@@ -337,8 +390,9 @@ export class Editor {
     const files = saveModel(this.model, outDir, {
       ...options,
       copyFilesFrom: this.modelDir,
+      copyFolders: CARRIED_FOLDERS,
       hfConfig,
-      extraFiles: { "edit-log.json": JSON.stringify(log, null, 2) + "\n" },
+      extraFiles: { [EDIT_LOG_FILE]: JSON.stringify(log, null, 2) + "\n" },
     });
     return { files, rounding };
   }
@@ -358,6 +412,8 @@ export class Editor {
       ...(this.options.layers ? { critical_layers: this.options.layers } : {}),
       requests: this.history.reduce((n, b) => n + b.requests.length, 0),
       batches: this.history,
+      ...(this.statistics ? { statistics: this.statistics.used().map(statisticsRecord) } : {}),
+      ...(this.earlierEdits.length > 0 ? { earlier_edits: this.earlierEdits } : {}),
       ...(this.saved ? { saved: this.saved } : {}),
     };
   }
@@ -455,6 +511,11 @@ export class Editor {
       return stats;
     };
   }
+}
+
+function statisticsRecord(key: ReturnType<LayerStatistics["used"]>[number]) {
+  const { layer, model, corpus, samples, maxLen, dtype } = key;
+  return { layer, model, corpus, samples, max_len: maxLen, dtype };
 }
 
 /** The layers whose weights `method` changes: all critical layers, or BLUE's two boundary layers. */

@@ -1,29 +1,27 @@
 // Where the Editor gets C0 = E[k kᵀ] of each layer it edits (ARCHITECTURE.md §3): computed from a
 // corpus and cached (ensureStats), or, without a corpus, read from a statistics folder that
-// `locedit stats` filled for this model. Only references to the files are kept; C0 is read when a
-// solve asks for it and kept while the C0s held fit in `cacheBytes` (at real sizes, d_ff = 14,336,
-// one C0 is 1.6 GB: a Llama3-8B edit holds one at a time and reads it again for the next batch).
+// `locedit stats` filled for this model — found by the layer's fingerprint of this model's weights
+// and checked against it. Only references to the files are kept; C0 is read (its checksum
+// verified) when a solve asks for it and kept while the C0s held fit in `cacheBytes` (at real
+// sizes, d_ff = 14,336, one C0 is 1.6 GB: a Llama3-8B edit holds one at a time and reads it again
+// for the next batch).
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { CausalLM } from "../../models/causal-lm.js";
 import type { Tokenizer } from "../../tokenizers/tokenizer.js";
-import {
-  ensureStats,
-  modelFingerprint,
-  readStatsFile,
-  readStatsRef,
-  secondMoment,
-} from "../../stats/index.js";
+import { countSamples } from "../../stats/corpus.js";
+import { layerFingerprints } from "../../stats/fingerprint.js";
+import { ensureStats, readStatsFile, readStatsRef, secondMoment } from "../../stats/index.js";
 import type { StatsMemoryPlan } from "../../stats/memory-plan.js";
-import type { StatsProgress, StatsRef } from "../../stats/types.js";
-import { shortFingerprint } from "../../stats/stats-file.js";
+import type { StatsKey, StatsProgress, StatsRef } from "../../stats/types.js";
+import { requireSameKey, shortFingerprint } from "../../stats/stats-file.js";
 
 export interface StatisticsSource {
   /** statistics folder (the cache `locedit stats --out` writes) */
   dir: string;
   /** corpus files to compute missing statistics from (omit to require them cached) */
   corpus?: string[];
-  /** samples per layer when computing (default 10000, or every sample of a smaller corpus is an error) */
+  /** samples per layer when computing (default: 10000, or all the corpus has when it has fewer) */
   samples?: number;
   maxLen?: number;
   dtype?: "float32" | "float64";
@@ -33,9 +31,12 @@ export interface StatisticsSource {
 
 export const DEFAULT_STATS_SAMPLES = 10000;
 
-/** Cached statistics of `layer` for the model in `modelDir`: the file with the most samples. */
-export function findCachedStats(dir: string, modelDir: string, layer: number): StatsRef | null {
-  const folder = join(dir, shortFingerprint(modelFingerprint(modelDir)));
+/**
+ * Cached statistics of `layer` for the model whose layer fingerprint is `fingerprint`: the file
+ * with the most samples. A file in that folder whose key names another model or layer is an error.
+ */
+export function findCachedStats(dir: string, fingerprint: string, layer: number): StatsRef | null {
+  const folder = join(dir, shortFingerprint(fingerprint));
   if (!existsSync(folder)) return null;
   const files = readdirSync(folder).filter(
     (f) =>
@@ -43,10 +44,30 @@ export function findCachedStats(dir: string, modelDir: string, layer: number): S
   );
   let best: StatsRef | null = null;
   for (const f of files) {
-    const stats = readStatsRef(join(folder, f));
-    if (stats.key.layer === layer && (!best || stats.key.samples > best.key.samples)) best = stats;
+    const path = join(folder, f);
+    const stats = readStatsRef(path);
+    requireSameKey(stats.key, { ...stats.key, model: fingerprint, layer }, path);
+    if (!best || stats.key.samples > best.key.samples) best = stats;
   }
   return best;
+}
+
+/** The samples to use: as asked, else the default, or all the corpus has when it has fewer. */
+export function defaultSamples(
+  corpus: readonly string[],
+  asked: number | undefined,
+): { samples: number; note?: string } {
+  if (asked !== undefined) return { samples: asked };
+  const available = countSamples(corpus).reduce((a, b) => a + b, 0);
+  if (available >= DEFAULT_STATS_SAMPLES)
+    return {
+      samples: DEFAULT_STATS_SAMPLES,
+      note: `statistics from the first ${DEFAULT_STATS_SAMPLES} of the corpus's ${available} samples (the default; set samples to choose)`,
+    };
+  return {
+    samples: available,
+    note: `statistics from all ${available} samples of the corpus (fewer than the default ${DEFAULT_STATS_SAMPLES})`,
+  };
 }
 
 export class LayerStatistics {
@@ -59,6 +80,7 @@ export class LayerStatistics {
     private readonly tokenizer: Tokenizer,
     private readonly modelDir: string,
     private readonly source: StatisticsSource,
+    private readonly onNotice?: (message: string) => void,
     /** how many bytes of C0 to keep between solves (default: an eighth of the weights' memory, ≥ 64 MiB) */
     private readonly cacheBytes = Math.max(64 * 1024 ** 2, model.parameterBytes() / 8),
   ) {}
@@ -72,23 +94,27 @@ export class LayerStatistics {
     const missing = layers.filter((l) => !this.stats.has(l));
     if (missing.length === 0) return;
     if (this.source.corpus && this.source.corpus.length > 0) {
+      const { samples, note } = defaultSamples(this.source.corpus, this.source.samples);
+      if (note) this.onNotice?.(note);
       const computed = await ensureStats(this.model, this.tokenizer, {
         layers: missing,
         corpusFiles: this.source.corpus,
-        samples: this.source.samples ?? DEFAULT_STATS_SAMPLES,
+        samples,
         maxLen: this.source.maxLen,
         dtype: this.source.dtype ?? "float32",
         cacheDir: this.source.dir,
         modelDir: this.modelDir,
         memoryBudget: this.source.memoryBudget,
         onProgress,
+        onNotice: this.onNotice,
         onPlan,
       });
       for (const [layer, stats] of computed) this.stats.set(layer, stats);
       return;
     }
+    const fingerprints = layerFingerprints(this.model, this.tokenizer, missing);
     for (const layer of missing) {
-      const found = findCachedStats(this.source.dir, this.modelDir, layer);
+      const found = findCachedStats(this.source.dir, fingerprints.get(layer)!, layer);
       if (!found)
         throw new Error(
           `no statistics for layer ${layer} of ${this.modelDir} in ${this.source.dir}: compute them with ` +
@@ -97,6 +123,11 @@ export class LayerStatistics {
         );
       this.stats.set(layer, found);
     }
+  }
+
+  /** The keys of the statistics in use, by layer (for the edit log). */
+  used(): StatsKey[] {
+    return [...this.stats.values()].map((s) => s.key).sort((a, b) => a.layer - b.layer);
   }
 
   /** Where the statistics of `layer` are (after ensure). */

@@ -3,7 +3,8 @@
 // kmeng01/memit, xpq-tech/PMET, jianghoucheng/AlphaEdit, xpq-tech/BLUE and zjunlp/EasyEdit — see
 // hparams/README.md),
 // or derived defaults; then checked against the model's shape.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
 import { join } from "node:path";
 import { parseJsonText } from "../../io/json-text.js";
 import type { ModelConfig } from "../../models/config.js";
@@ -81,14 +82,7 @@ function readHparams(
   method: EditMethod,
   file: string,
 ): { hparams: EditHparams; defaulted: Record<string, string> } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new Error(`${file}: cannot read the hyperparameter file: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const text = readTextFile(file, "the hyperparameter file");
   const json = parseJsonText(text, file);
   const hparams = parseHparams(method, json, file);
   const defaulted =

@@ -4,7 +4,8 @@
 // `targetTrue`, or zsRE records in the MEND format (zsre.ts); as one JSON value (a record or an
 // array) or JSON Lines. Targets get a leading space as kmeng01/memit's memit_main does
 // (`" " + target_new["str"]` when it lacks one).
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../io/fs-errors.js";
+import { requireBoundedText } from "../../io/text-limits.js";
 import { parseJsonText } from "../../io/json-text.js";
 import { isPlainObject, jsonPreview } from "../../io/json-values.js";
 import type { EditRequest } from "./types.js";
@@ -50,6 +51,7 @@ export function normalizeTarget(target: string, field: string): string {
 }
 
 function text(value: unknown, field: string): string {
+  if (typeof value === "string") requireBoundedText(value, field); // before trim() reads it all
   if (typeof value !== "string" || value.trim() === "")
     throw new Error(`field "${field}" must be a non-empty string, got ${jsonPreview(value)}`);
   return value;
@@ -175,11 +177,5 @@ export function parseRequestsText(text: string, source: string): EditRequest[] {
 
 /** Reads a request file (JSON or JSON Lines). */
 export function readRequestsFile(path: string): EditRequest[] {
-  let content: string;
-  try {
-    content = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(`${path}: cannot read the request file: ${(error as Error).message}`, { cause: error });
-  }
-  return parseRequestsText(content, path);
+  return parseRequestsText(readTextFile(path, "the request file"), path);
 }

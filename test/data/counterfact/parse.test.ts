@@ -121,7 +121,7 @@ describe("readCounterfactFile", () => {
       assert.throws(() => readCounterfactFile(broken), new RegExp(`${broken}: invalid JSON at line 1`));
       assert.throws(
         () => readCounterfactFile(join(dir, "none.json")),
-        /cannot read CounterFact records .*none\.json/,
+        /none\.json: cannot read CounterFact records: no such file or folder \(ENOENT\)/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -156,7 +156,7 @@ test("loadHparams: missing file and invalid JSON name the file", () => {
     const missing = join(dir, "missing.json");
     assert.throws(
       () => loadHparams("memit", missing),
-      /missing\.json: cannot read the hyperparameter file: ENOENT/,
+      /missing\.json: cannot read the hyperparameter file: no such file or folder \(ENOENT\)/,
     );
     const broken = join(dir, "broken.json");
     writeFileSync(broken, '{\n  "layers": [1, 2],\n  "v_lr": 0.5,,\n}');

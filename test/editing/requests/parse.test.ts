@@ -200,7 +200,7 @@ test("readRequestsFile reads JSON Lines and names a missing file", () => {
     );
     assert.throws(
       () => readRequestsFile(join(dir, "nope.json")),
-      /nope\.json: cannot read the request file: ENOENT/,
+      /nope\.json: cannot read the request file: no such file or folder \(ENOENT\)/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
