@@ -1,0 +1,101 @@
+// The report of the facts-8l experiment (issue 13 §2): for one protocol folder
+// (results/facts-8l/PROTOCOL/ROW/ holding each run's config.json, batches.jsonl, probes.jsonl and,
+// once finished, metrics.json), writes PROTOCOL/report.md and report.html (`locedit report`'s tables
+// and charts: the BLUE paper's Table 2 layout, probes, timings) and SVG plots under
+// results/facts-8l/plots/: CounterFact efficacy / generalisation / specificity per row, each probe
+// against edits, ‖W − W₀‖ per updated layer for each method with and without BLUE, editing time.
+// Usage: node dist/scripts/facts-8l/report.js results/facts-8l/PROTOCOL
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { probeCharts, shiftChart, timingChart } from "../../src/experiment/report/charts.js";
+import { readRun, seriesNames, type RunData } from "../../src/experiment/report/read-run.js";
+import { writeRunReport } from "../../src/experiment/report/write.js";
+import { barChart, renderSvg, type ChartSpec, type Datum } from "../../src/plots/index.js";
+
+const ORDER = [
+  "memit",
+  "memit-blue",
+  "pmet",
+  "pmet-blue",
+  "alphaedit",
+  "alphaedit-blue",
+  "memit-seq",
+  "memit-seq-blue",
+];
+
+function writeAtomic(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+async function svg(file: string, spec: ChartSpec | null): Promise<void> {
+  if (spec) writeAtomic(file, await renderSvg(spec));
+}
+
+const protocolDir = process.argv[2];
+if (!protocolDir || !existsSync(protocolDir)) {
+  console.error("usage: node dist/scripts/facts-8l/report.js results/facts-8l/PROTOCOL");
+  process.exit(2);
+}
+const protocol = basename(protocolDir);
+const rows = readdirSync(protocolDir)
+  .filter((d) => existsSync(join(protocolDir, d, "config.json")))
+  .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
+if (rows.length === 0) {
+  console.error(`${protocolDir}: no run folders (ROW/config.json)`);
+  process.exit(1);
+}
+const dirs = rows.map((r) => join(protocolDir, r));
+await writeRunReport(dirs, join(protocolDir, "report.html"), join(protocolDir, "report.md"));
+// Folders relative to the checkout, so the committed report does not name this machine's paths.
+for (const file of ["report.md", "report.html"]) {
+  const path = join(protocolDir, file);
+  writeAtomic(path, readFileSync(path, "utf8").split(`${process.cwd()}/`).join(""));
+}
+
+const runs = dirs.map(readRun);
+const names = seriesNames(runs);
+const plots = join(dirname(protocolDir), "plots");
+mkdirSync(plots, { recursive: true });
+const finished = runs.map((r, i) => [r, names[i]] as const).filter(([r]) => r.metrics !== null);
+const bars: Datum[] = finished.flatMap(([r, name]) =>
+  (["efficacy", "generalization", "specificity"] as const).map((metric) => ({
+    run: name,
+    metric,
+    value: r.metrics!.metrics[metric] as number,
+  })),
+);
+if (bars.length > 0)
+  await svg(
+    join(plots, `${protocol}-counterfact.svg`),
+    barChart({
+      title: `CounterFact after ${runs[0].config.settings.edits} edits (${protocol})`,
+      width: 520,
+      height: 220,
+      data: bars,
+      x: { field: "run", type: "nominal", title: "run" },
+      y: { field: "value", title: "%" },
+      series: "metric",
+    }),
+  );
+for (const [i, chart] of probeCharts(runs, names).entries()) {
+  const task = Object.keys(runs.find((r) => r.probes.length > 0)?.probes[0].probes ?? {})[i] ?? `probe-${i}`;
+  await svg(join(plots, `${protocol}-${task}.svg`), chart);
+}
+// ‖W − W₀‖ per method, with and without BLUE side by side (one chart each).
+const byMethod = new Map<string, number[]>();
+rows.forEach((row, i) => {
+  const key = row.replace(/-blue$/, "");
+  byMethod.set(key, [...(byMethod.get(key) ?? []), i]);
+});
+for (const [method, idx] of byMethod) {
+  const pick = (xs: readonly RunData[] | readonly string[]) => idx.map((i) => xs[i]);
+  await svg(
+    join(plots, `${protocol}-shift-${method}.svg`),
+    shiftChart(pick(runs) as RunData[], pick(names) as string[]),
+  );
+}
+await svg(join(plots, `${protocol}-timing.svg`), timingChart(runs, names));
+console.log(
+  `wrote ${protocolDir}/report.md, report.html and ${plots}/${protocol}-*.svg (${rows.join(", ")})`,
+);
