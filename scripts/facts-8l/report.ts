@@ -7,10 +7,10 @@
 // Usage: node dist/scripts/facts-8l/report.js results/facts-8l/PROTOCOL
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { probeCharts, shiftChart, timingChart } from "../../src/experiment/report/charts.js";
-import { readRun, seriesNames, type RunData } from "../../src/experiment/report/read-run.js";
+import { probeCharts, timingChart } from "../../src/experiment/report/charts.js";
+import { readRun, seriesNames } from "../../src/experiment/report/read-run.js";
 import { writeRunReport } from "../../src/experiment/report/write.js";
-import { barChart, renderSvg, type ChartSpec, type Datum } from "../../src/plots/index.js";
+import { barChart, lineChart, renderSvg, type ChartSpec, type Datum } from "../../src/plots/index.js";
 
 const ORDER = [
   "memit",
@@ -82,19 +82,32 @@ for (const [i, chart] of probeCharts(runs, names).entries()) {
   const task = Object.keys(runs.find((r) => r.probes.length > 0)?.probes[0].probes ?? {})[i] ?? `probe-${i}`;
   await svg(join(plots, `${protocol}-${task}.svg`), chart);
 }
-// ‖W − W₀‖ per method, with and without BLUE side by side (one chart each).
+// ‖W − W₀‖ per updated layer against edits, on a log scale (it spans many orders of magnitude
+// here), for each method with and without BLUE side by side (one chart each).
+function shiftChart(pick: readonly number[]): ChartSpec | null {
+  const data: Datum[] = pick.flatMap((i) =>
+    runs[i].batches.flatMap((b) =>
+      b.layers.map((l) => ({ edits: b.edits, norm: l.shift_norm, series: `${names[i]} · layer ${l.layer}` })),
+    ),
+  );
+  if (data.length === 0) return null;
+  return lineChart({
+    title: "‖W − W₀‖ per updated layer",
+    width: 460,
+    height: 220,
+    data,
+    x: { field: "edits", type: "quantitative", title: "edits", integer: true },
+    y: { field: "norm", title: "‖W − W₀‖ (Frobenius, log scale)", log: true },
+    series: "series",
+  });
+}
 const byMethod = new Map<string, number[]>();
 rows.forEach((row, i) => {
   const key = row.replace(/-blue$/, "");
   byMethod.set(key, [...(byMethod.get(key) ?? []), i]);
 });
-for (const [method, idx] of byMethod) {
-  const pick = (xs: readonly RunData[] | readonly string[]) => idx.map((i) => xs[i]);
-  await svg(
-    join(plots, `${protocol}-shift-${method}.svg`),
-    shiftChart(pick(runs) as RunData[], pick(names) as string[]),
-  );
-}
+for (const [method, idx] of byMethod)
+  await svg(join(plots, `${protocol}-shift-${method}.svg`), shiftChart(idx));
 await svg(join(plots, `${protocol}-timing.svg`), timingChart(runs, names));
 console.log(
   `wrote ${protocolDir}/report.md, report.html and ${plots}/${protocol}-*.svg (${rows.join(", ")})`,
