@@ -53,6 +53,8 @@ test(
       samples: 7917,
       // The run's statistics folder when this machine has it, else computed into a cache.
       stats: existsSync(s.stats) ? s.stats : join(repoRoot, ".locedit", "stats"),
+      // A setting added after the run began (absent from its config.json) reads as not given.
+      layers: s.layers ?? null,
       edits: 2 * s.batchSize,
       evalEvery: null,
       probes: [],
