@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Editor, type EditProgress } from "../editing/editor/editor.js";
 import type { CriticalLayersChoice, EditLog } from "../editing/editor/edit-log.js";
+import { describeOversizedUpdate, oversizedUpdates } from "../editing/editor/update-size.js";
 import { chooseCriticalLayers } from "../editing/editor/critical-layers.js";
 import { resolveHparams } from "../editing/hparams/resolve.js";
 import type { EditRequest } from "../editing/requests/types.js";
@@ -64,6 +65,8 @@ export interface ExperimentOptions {
   /** TF-IDF vectorizer and snippets for CounterFact consistency */
   consistency?: ConsistencyReferences;
   onProgress?: (event: ExperimentProgress) => void;
+  /** a batch's warnings (oversized updates, editor/update-size.ts), with the batch's number */
+  onWarning?: (batch: number, warning: string) => void;
 }
 
 export const BATCHES_FILE = "batches.jsonl";
@@ -283,6 +286,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Metrics
     if (probes.length > 0) probeRound();
     save();
   }
+  const warnedWeights = new Set<string>();
   for (let k = counts.batches_done + 1; k <= totalBatches; k++) {
     stage = "edit";
     report(`batch ${k}`);
@@ -292,6 +296,14 @@ export async function runExperiment(options: ExperimentOptions): Promise<Metrics
     counts.edits_done += batch.length;
     sessionEdits += batch.length;
     appendJsonLine(batchesPath, batchLine(log, counts.edits_done));
+    for (const d of oversizedUpdates(log.deltas))
+      if (!warnedWeights.has(d.weight)) {
+        warnedWeights.add(d.weight);
+        options.onWarning?.(
+          k,
+          `${describeOversizedUpdate(settings.method, d)} (said once per layer; every batch's norms are in ${BATCHES_FILE})`,
+        );
+      }
     if (probes.length > 0 && probesDue(k, totalBatches, every)) probeRound();
     save();
     // Derived hyperparameters are final after the first batch's keys: record them.

@@ -200,6 +200,7 @@ export async function editCommand(argv: string[]): Promise<void> {
     if (!values.json) console.error(summaryLine(log));
     if (!values.json) console.error(factTable(batch, log));
     warnNotTaken(log, batch);
+    for (const w of log.warnings ?? []) console.error(`warning: batch ${log.batch}: ${w}`);
   }
   const saved = editor.save(outDir, {
     dtype: dtype as "F32" | "F16" | "BF16" | undefined,

@@ -168,6 +168,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
     command: commandLine(argv),
     ...(consistency ? { consistency } : {}),
     onProgress: (e) => bar.update(e.batch, e.batches, describeExperimentProgress(e)),
+    onWarning: (batch, warning) => bar.note(`warning: batch ${batch}: ${warning}`),
   });
   bar.finish();
   if (values.json) return void console.log(JSON.stringify(metrics, null, 2));

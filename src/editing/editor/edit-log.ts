@@ -59,6 +59,8 @@ export interface EditLog {
   requests: RequestRecord[];
   /** ids of the requests that did not take (see each request's outcome) */
   not_taken: (string | number)[];
+  /** layers whose ΔW is many times ‖W‖ (update-size.ts); absent when none */
+  warnings?: string[];
   timings_s: {
     statistics: number;
     z: number;

@@ -48,6 +48,7 @@ import { EditNotTakenError, isZeroUpdate, judgeOutcomes, notTakenSummary, scoreR
 import { LayerStatistics, type StatisticsSource } from "./statistics.js";
 import { measureRoundingLoss, type RoundingLoss } from "./rounding.js";
 import { describeMemoryEstimate, estimateEditMemory } from "./memory-estimate.js";
+import { oversizedUpdateWarnings } from "./update-size.js";
 import { describeStatsPlan, type StatsMemoryPlan } from "../../stats/memory-plan.js";
 
 /** A request as EditRequest (camelCase), the flat snake_case form, or a CounterFact record. */
@@ -332,6 +333,7 @@ export class Editor {
     }
     this.alphaEdit?.absorb(result);
     this.keyHistory?.add(result.keyGramUpdates);
+    const warnings = oversizedUpdateWarnings(this.method, deltas);
     const log: EditLog = {
       locedit_version: LOCEDIT_VERSION,
       method: this.method,
@@ -346,6 +348,7 @@ export class Editor {
       deltas,
       requests: requestRecords(requests, result, outcomes),
       not_taken: requests.flatMap((r, i) => (outcomes[i].took ? [] : [r.id ?? i])),
+      ...(warnings.length > 0 ? { warnings } : {}),
       timings_s: {
         statistics: statsSeconds,
         ...result.timings,
