@@ -12,7 +12,7 @@ import { readRun, seriesNames } from "../../src/experiment/report/read-run.js";
 import { writeRunReport } from "../../src/experiment/report/write.js";
 import { barChart, lineChart, renderSvg, type ChartSpec, type Datum } from "../../src/plots/index.js";
 
-const ORDER = [
+const METHOD_ROWS = [
   "memit",
   "memit-blue",
   "pmet",
@@ -22,6 +22,8 @@ const ORDER = [
   "memit-seq",
   "memit-seq-blue",
 ];
+// CounterFact rows first, then their ZsRE-form rows (ROW-zsre, FORMAT=zsre in run-experiments.sh)
+const ORDER = [...METHOD_ROWS, ...METHOD_ROWS.map((r) => `${r}-zsre`)];
 
 function writeAtomic(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text);
@@ -58,26 +60,30 @@ const names = seriesNames(runs);
 const plots = join(dirname(protocolDir), "plots");
 mkdirSync(plots, { recursive: true });
 const finished = runs.map((r, i) => [r, names[i]] as const).filter(([r]) => r.metrics !== null);
-const bars: Datum[] = finished.flatMap(([r, name]) =>
-  (["efficacy", "generalization", "specificity"] as const).map((metric) => ({
-    run: name,
-    metric,
-    value: r.metrics!.metrics[metric] as number,
-  })),
-);
-if (bars.length > 0)
-  await svg(
-    join(plots, `${protocol}-counterfact.svg`),
-    barChart({
-      title: `CounterFact after ${runs[0].config.settings.edits} edits (${protocol})`,
-      width: 520,
-      height: 220,
-      data: bars,
-      x: { field: "run", type: "nominal", title: "run" },
-      y: { field: "value", title: "%" },
-      series: "metric",
-    }),
-  );
+for (const format of ["counterfact", "zsre"] as const) {
+  const bars: Datum[] = finished
+    .filter(([r]) => r.config.settings.format === format)
+    .flatMap(([r, name]) =>
+      (["efficacy", "generalization", "specificity"] as const).map((metric) => ({
+        run: name,
+        metric,
+        value: r.metrics!.metrics[metric] as number,
+      })),
+    );
+  if (bars.length > 0)
+    await svg(
+      join(plots, `${protocol}-${format}.svg`),
+      barChart({
+        title: `${format === "zsre" ? "ZsRE" : "CounterFact"} after ${runs[0].config.settings.edits} edits (${protocol})`,
+        width: 620,
+        height: 220,
+        data: bars,
+        x: { field: "run", type: "nominal", title: "run" },
+        y: { field: "value", title: "%" },
+        series: "metric",
+      }),
+    );
+}
 for (const [i, chart] of probeCharts(runs, names).entries()) {
   const task = Object.keys(runs.find((r) => r.probes.length > 0)?.probes[0].probes ?? {})[i] ?? `probe-${i}`;
   await svg(join(plots, `${protocol}-${task}.svg`), chart);
@@ -103,7 +109,7 @@ function shiftChart(pick: readonly number[]): ChartSpec | null {
 }
 const byMethod = new Map<string, number[]>();
 rows.forEach((row, i) => {
-  const key = row.replace(/-blue$/, "");
+  const key = row.replace(/-blue(-zsre)?$/, "$1");
   byMethod.set(key, [...(byMethod.get(key) ?? []), i]);
 });
 for (const [method, idx] of byMethod)

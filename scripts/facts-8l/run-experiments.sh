@@ -10,6 +10,8 @@
 #   WORK_DIR  run folders (with state/ for --resume) and the shared statistics WORK_DIR/stats
 #   ROW       memit memit-blue alphaedit alphaedit-blue pmet pmet-blue memit-seq memit-seq-blue
 #             (default: all eight, in this order)
+# FORMAT=zsre in the environment edits the ZsRE form of the same facts (eval/zsre.json, record i is
+# counterfact.json's record i as a question) with --format zsre; its rows are named ROW-zsre.
 # Run from the repository root after `npm run build`. Hyperparameters: models/facts-8l/hparams/.
 set -euo pipefail
 protocol=${1:?usage: run-experiments.sh PROTOCOL WORK_DIR [ROW ...]}
@@ -24,6 +26,14 @@ case "$protocol" in
 esac
 M=models/facts-8l
 E=$M/eval
+format=${FORMAT:-counterfact}
+case "$format" in
+  counterfact) records=(--records $E/counterfact.json)
+    metrics=(--snippets $E/attribute_snippets.json --tfidf-corpus $E/corpus.txt) suffix= ;;
+  zsre) records=(--records $E/zsre.json --format zsre) metrics=() suffix=-zsre ;;
+  *) echo "FORMAT must be counterfact or zsre, got '$format'" >&2; exit 2 ;;
+esac
+failed=0
 for row in "${rows[@]}"; do
   method=${row%%-*}
   flags=()
@@ -31,21 +41,28 @@ for row in "${rows[@]}"; do
   [[ $row == *-seq* ]] && flags+=(--variant seq)
   hp=$M/hparams/$method.json
   [[ $row == *-blue ]] && hp=$M/hparams/$method-blue.json
-  out=$work/$protocol/$row
+  out=$work/$protocol/$row$suffix
   resume=()
   [ -f "$out/config.json" ] && resume=(--resume)
   if [ ! -f "$out/metrics.json" ]; then
-    echo "[$(date -u +%H:%M:%S)] $protocol $row" >&2
-    node dist/src/cli/main.js experiment --model $M --method "$method" "${flags[@]}" --hparams "$hp" \
-      --records $E/counterfact.json "${sizing[@]}" \
+    echo "[$(date -u +%H:%M:%S)] $protocol $row$suffix" >&2
+    if ! node dist/src/cli/main.js experiment --model $M --method "$method" "${flags[@]}" --hparams "$hp" \
+      "${records[@]}" "${sizing[@]}" \
       --probe retention=$E/counterfact-retention.json \
       --probe perplexity=results/facts-8l/probes/perplexity-60.txt --probe-limit 100 \
       --stats "$work/stats" --corpus $E/corpus.txt --samples 7917 \
-      --snippets $E/attribute_snippets.json --tfidf-corpus $E/corpus.txt \
-      --out "$out" "${resume[@]}"
+      "${metrics[@]}" --out "$out" "${resume[@]}"; then
+      # e.g. a model broken by earlier batches (a non-finite compute_z loss): keep what the run
+      # wrote (its batches and probes up to the failure) and go on with the next row
+      echo "[$(date -u +%H:%M:%S)] $protocol $row$suffix failed; its folder keeps the finished batches" >&2
+      failed=1
+    fi
   fi
-  dest=results/facts-8l/$protocol/$row
+  dest=results/facts-8l/$protocol/$row$suffix
   mkdir -p "$dest"
-  for f in metrics.json batches.jsonl probes.jsonl config.json; do cp "$out/$f" "$dest/$f"; done
-  echo "[$(date -u +%H:%M:%S)] $protocol $row done: $dest" >&2
+  for f in metrics.json batches.jsonl probes.jsonl config.json; do
+    if [ -f "$out/$f" ]; then cp "$out/$f" "$dest/$f"; fi
+  done
+  echo "[$(date -u +%H:%M:%S)] $protocol $row$suffix copied to $dest" >&2
 done
+exit $failed

@@ -7,9 +7,10 @@
 // unsharded run's batches; untilStable stops between windows once C0 is stable for editing
 // (stability.ts) — with several passes, every pass's layers must be stable: a pass runs at least as
 // far as the passes before it, and those that stopped earlier are summed again to the furthest one
-// (exactly a plain run of that many samples) — and the result is keyed by the samples reached.
-import { existsSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
+// (exactly a plain run of that many samples) — and the result is keyed by the samples reached,
+// with the stopping rule in its metadata, so that the same command run again reads it.
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { removeStaleTemporaryFiles } from "../io/staging.js";
 import type { CausalLM } from "../models/causal-lm.js";
 import type { Tokenizer } from "../tokenizers/tokenizer.js";
@@ -19,11 +20,12 @@ import { requireSamples } from "./corpus.js";
 import { corpusFingerprint, layerFingerprints } from "./fingerprint.js";
 import { DEFAULT_CHECKPOINT_SECONDS, resolveStatsOptions, type ResolvedStatsOptions } from "./options.js";
 import { defaultStatsBudget, planStatsMemory } from "./memory-plan.js";
-import { StabilityMonitor } from "./stability.js";
+import { DEFAULT_PROBE_KEYS, DEFAULT_STABLE_LAMBDA, StabilityMonitor } from "./stability.js";
 import {
   partialPath,
   readPartialFile,
   readStatsFile,
+  readStatsMetadata,
   readStatsRef,
   statsPath,
   writePartialFile,
@@ -42,6 +44,14 @@ interface LayerJob {
 }
 
 /** Statistics of every requested layer, from the cache or computed (and then cached), with their sums. */
+/** metadata of a statistics file that an untilStable run stopped early: stoppingRule() */
+const UNTIL_STABLE_FIELD = "until_stable";
+
+interface EarlyStop {
+  rule: string;
+  asked: number;
+}
+
 export async function loadOrComputeStats(
   model: CausalLM,
   tokenizer: Tokenizer,
@@ -77,6 +87,14 @@ export async function ensureStats(
       options.onProgress?.({ layer, done: key.samples, total: key.samples, tokens: 0 });
     } else missing.push(key);
   }
+  const stopped = resolved.untilStable ? findStoppedEarly(resolved, missing, dim) : null;
+  if (stopped) {
+    for (const ref of stopped) {
+      result.set(ref.layer, ref);
+      options.onProgress?.({ layer: ref.layer, done: ref.key.samples, total: ref.key.samples, tokens: 0 });
+    }
+    missing.length = 0;
+  }
   if (missing.length > 0) {
     requireSamples(resolved.corpusFiles, resolved.first + resolved.samples);
     const budget = options.memoryBudget ?? null;
@@ -87,6 +105,7 @@ export async function ensureStats(
       resolved.dtype,
       budget ?? fallback.bytes,
       budget === null ? fallback.reason : "given",
+      { stabilityCheck: resolved.untilStable !== null },
     );
     options.onPlan?.(plan);
     const passes = plan.passes.map((layers) => missing.filter((key) => layers.includes(key.layer)));
@@ -94,11 +113,12 @@ export async function ensureStats(
     // under untilStable a pass may stop once its layers are stable, but not before the samples an
     // earlier pass reached; passes that stopped short of the last one's are then summed again to it
     const reached: number[] = [];
+    const early = resolved.untilStable ? { rule: stoppingRule(resolved), asked: resolved.samples } : null;
     for (const [index, keys] of passes.entries()) {
       // accumulators are allocated for this pass only, and dropped once written
       const jobs = keys.map((key) => newJob(resolved.cacheDir, key, dim, planStart(freshPlan(resolved))));
       const floor = Math.max(0, ...reached);
-      const refs = await computeJobs(model, tokenizer, resolved, jobs, options, pass(index), floor);
+      const refs = await computeJobs(model, tokenizer, resolved, jobs, options, pass(index), floor, early);
       for (const ref of refs) result.set(ref.layer, ref);
       reached.push(refs[0].key.samples);
     }
@@ -110,11 +130,58 @@ export async function ensureStats(
       const jobs = keys.map((key) =>
         newJob(resolved.cacheDir, { ...key, samples }, dim, planStart(freshPlan(fixed))),
       );
-      for (const ref of await computeJobs(model, tokenizer, fixed, jobs, options, pass(index), 0))
+      for (const ref of await computeJobs(model, tokenizer, fixed, jobs, options, pass(index), 0, early))
         result.set(ref.layer, ref);
     }
   }
   return new Map([...result].sort(([a], [b]) => a - b));
+}
+
+/** What an untilStable run records in the files it stopped early: the rule, and the samples asked for. */
+function stoppingRule(resolved: ResolvedStatsOptions): string {
+  const rule = resolved.untilStable!;
+  return JSON.stringify({
+    tolerance: rule.tolerance,
+    lambda: rule.lambda ?? DEFAULT_STABLE_LAMBDA,
+    probe_keys: rule.probeKeys ?? DEFAULT_PROBE_KEYS,
+    samples_asked: resolved.samples,
+  });
+}
+
+/**
+ * The statistics an earlier run with the same untilStable rule and sample count stopped early for
+ * every layer in `keys` (keyed by the samples it reached, the same for all of them), or null: a
+ * rerun then reads them instead of summing the corpus again.
+ */
+function findStoppedEarly(
+  resolved: ResolvedStatsOptions,
+  keys: readonly StatsKey[],
+  dim: number,
+): StatsRef[] | null {
+  if (keys.length === 0) return null;
+  const rule = stoppingRule(resolved);
+  const reachedBy = keys.map((key) => {
+    const path = statsPath(resolved.cacheDir, { ...key, samples: 0 });
+    const name = basename(path);
+    const at = name.indexOf(".n0");
+    const [prefix, suffix] = [name.slice(0, at + 2), name.slice(at + 3)];
+    const dir = dirname(path);
+    if (!existsSync(dir)) return new Set<number>();
+    const samples = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith(suffix))
+      .map((f) => f.slice(prefix.length, f.length - suffix.length))
+      .filter((n) => /^[1-9][0-9]*$/.test(n))
+      .map(Number)
+      .filter((n) => n < resolved.samples);
+    return new Set(samples);
+  });
+  const common = [...reachedBy[0]].filter((n) => reachedBy.every((set) => set.has(n)));
+  for (const samples of common.sort((a, b) => b - a)) {
+    const paths = keys.map((key) => statsPath(resolved.cacheDir, { ...key, samples }));
+    if (!paths.every((path) => readStatsMetadata(path, UNTIL_STABLE_FIELD) === rule)) continue;
+    return keys.map((key) => readCached(resolved.cacheDir, { ...key, samples }, dim)!);
+  }
+  return null;
 }
 
 function pick(resolved: ResolvedStatsOptions) {
@@ -194,6 +261,8 @@ async function computeJobs(
   pass: { pass?: number; passes?: number },
   /** under untilStable, the samples to reach before stopping */
   floor: number,
+  /** under untilStable, its rule and the samples asked for, recorded in files that stop short of them */
+  early: EarlyStop | null,
 ): Promise<StatsRef[]> {
   const plan = choosePlan(jobs, resolved);
   const start = jobs.reduce(
@@ -234,7 +303,7 @@ async function computeJobs(
     if (checkpoints.due()) checkpoints.timed(() => writePartials(jobs, plan));
     await new Promise((resolve) => setImmediate(resolve)); // let signal handlers run between batches
   }
-  return jobs.map((job) => finishJob(job, plan, resolved));
+  return jobs.map((job) => finishJob(job, plan, resolved, early));
 }
 
 function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
@@ -252,7 +321,12 @@ function writePartials(jobs: LayerJob[], plan: BatchPlan): void {
  * it), except for a shard (kept in float64 for merging). A run stopped by untilStable is keyed by
  * the samples it reached.
  */
-function finishJob(job: LayerJob, plan: BatchPlan, resolved: ResolvedStatsOptions): StatsRef {
+function finishJob(
+  job: LayerJob,
+  plan: BatchPlan,
+  resolved: ResolvedStatsOptions,
+  early: EarlyStop | null,
+): StatsRef {
   const reached = job.cursor.samplesDone;
   if (reached !== plan.samples && !(resolved.untilStable && reached > 0))
     throw new Error(`layer ${job.key.layer}: ${reached} samples summed, expected ${plan.samples}`);
@@ -263,7 +337,9 @@ function finishJob(job: LayerJob, plan: BatchPlan, resolved: ResolvedStatsOption
   const stats: LayerStats = { layer: key.layer, dim: job.acc.dim, count: job.acc.count, sum, key };
   const shard: Record<string, string> = resolved.shard
     ? { shard: `${resolved.shard.index}/${resolved.shard.count}` }
-    : {};
+    : early && reached < early.asked
+      ? { [UNTIL_STABLE_FIELD]: early.rule }
+      : {};
   const path = statsPath(job.cacheDir, key);
   writeStatsFile(path, stats, shard, float64);
   rmSync(job.partialPath, { force: true });

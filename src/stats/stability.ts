@@ -6,12 +6,14 @@
 // computed in float64 by a Cholesky solve. Statistics are stable when it is below the tolerance at
 // every layer (reported as NaN before there is a previous window to compare with).
 import { solveSpd } from "../linalg/index.js";
-import { add, gram, scale, transpose2d, wrap } from "../tensor/index.js";
+import { gram, trace, transpose2d, wrap } from "../tensor/index.js";
 import type { MomentAccumulator } from "./accumulate.js";
 import type { StabilityCheck, StabilityOptions } from "./types.js";
 
 export const DEFAULT_STABLE_LAMBDA = 15000;
 export const DEFAULT_PROBE_KEYS = 64;
+/** d_ff × d_ff float64 matrices a stability check holds at once (λ·C0 + P·Pᵀ, factored in place) */
+export const STABILITY_CHECK_MATRICES = 1;
 
 export class StabilityMonitor {
   private readonly lambda: number;
@@ -55,25 +57,30 @@ export class StabilityMonitor {
     return result;
   }
 
-  /** A = (λ·C0 + P·Pᵀ)⁻¹·P (dim × p) for the layer's C0 so far. */
+  /**
+   * A = (λ·C0 + P·Pᵀ)⁻¹·P (dim × p) for the layer's C0 so far, in one dim × dim float64 buffer (the
+   * memory plan counts it: STABILITY_CHECK_MATRICES), rebuilt from the running sum for each ridge tried.
+   */
   private solve(acc: MomentAccumulator): Float64Array {
     const { dim, layer } = acc;
     const probes = this.probes.get(layer) ?? [];
     if (probes.length === 0 || acc.count === 0)
       throw new Error(`statistics: layer ${layer} has no keys yet to check stability with`);
     const rows = wrap(Float64Array.from(probes.flat()), [probes.length, dim]); // Pᵀ (p × dim)
-    const c0 = wrap(acc.sum, [dim, dim]);
-    const m = add(scale(c0, this.lambda / acc.count), gram(rows, { trans: true })); // λ·C0 + P·Pᵀ
     const b = transpose2d(rows);
-    let trace = 0;
-    for (let i = 0; i < dim; i++) trace += m.data[i * dim + i];
+    const m = wrap(new Float64Array(dim * dim), [dim, dim]);
+    const build = () => {
+      m.data.set(acc.sum);
+      return gram(rows, { trans: true, out: m, beta: this.lambda / acc.count }); // λ·C0 + P·Pᵀ
+    };
+    const meanDiagonal = trace(build()) / dim;
     // the smallest ridge ε·tr(M)/dim (ε = 1e-10, 1e-8, …) that makes M positive definite in floating
     // point, as MEMIT's solve does: C0 of random-weight models lies in a subspace
     for (let ridge = 1e-10; ; ridge *= 100) {
-      const shifted = { data: m.data.slice(), shape: m.shape };
-      for (let i = 0; i < dim; i++) shifted.data[i * dim + i] += (ridge * trace) / dim;
+      if (ridge > 1e-10) build(); // the failed factorisation overwrote M
+      for (let i = 0; i < dim; i++) m.data[i * dim + i] += ridge * meanDiagonal;
       try {
-        return solveSpd(shifted, b, { symmetryTolerance: Infinity }).data;
+        return solveSpd(m, b, { symmetryTolerance: Infinity, overwriteA: true }).data;
       } catch (error) {
         if (!/not positive definite/.test((error as Error).message) || ridge >= 1e-4) throw error;
       }

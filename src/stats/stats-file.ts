@@ -205,6 +205,11 @@ function withStatsFile<T>(path: string, kind: string, read: (file: SafetensorsFi
   }
 }
 
+/** One metadata field of a final statistics file (undefined when absent), without reading the sum. */
+export function readStatsMetadata(path: string, field: string): string | undefined {
+  return withStatsFile(path, "final", (file) => file.metadata[field]);
+}
+
 /**
  * A final statistics file's key, width and count, without reading the sum (checked like
  * readStatsFile, except for the checksum and the sum's plausibility: those are verified when the

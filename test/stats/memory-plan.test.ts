@@ -35,6 +35,17 @@ describe("planStatsMemory", () => {
     );
   });
 
+  it("reserves --until-stable's float64 check matrix before grouping layers", () => {
+    const dim = 1000;
+    const budget = 4e6 + 2 * 8e6;
+    const plan = planStatsMemory([3, 4, 5], dim, "float32", budget, "given", { stabilityCheck: true });
+    assert.equal(plan.stabilityBytes, 8e6);
+    assert.deepEqual(plan.passes, [[3], [4], [5]], "the check's 8 MB leaves room for one layer a pass");
+    assert.equal(plan.peakBytes, 8e6 + 4e6 + 8e6);
+    assert.match(describeStatsPlan(plan), /\+ 0\.01 GB for --until-stable's check;/);
+    assert.equal(planStatsMemory([3, 4, 5], dim, "float32", budget).stabilityBytes, 0);
+  });
+
   it("defaults to a quarter of the weights, capped by the available memory less 2 GiB", () => {
     assert.equal(defaultStatsBudget(16e9, 64e9).bytes, 4e9);
     const tight = defaultStatsBudget(16e9, 2 * 1024 ** 3 + 1e9);

@@ -117,6 +117,26 @@ describe("loadOrComputeStats with untilStable", () => {
       assert.equal(loose.get(layer)!.count, plain.get(layer)!.count);
       assert.ok(bitsEqual(loose.get(layer)!.sum, plain.get(layer)!.sum), `layer ${layer}: same sums`);
     }
+    // the same command again reads the statistics the first run stopped at, summing nothing;
+    // another stopping rule is another run
+    const again: StabilityCheck[] = [];
+    const rerun = await loadOrComputeStats(
+      model,
+      tokenizer,
+      base("loose", { untilStable: { tolerance: 0.5, onCheck: (c) => again.push(c) } }),
+    );
+    assert.equal(again.length, 0, "the rerun checked stability: it summed the corpus again");
+    for (const layer of [1, 2]) {
+      assert.equal(rerun.get(layer)!.key.samples, reached);
+      assert.ok(bitsEqual(rerun.get(layer)!.sum, loose.get(layer)!.sum), `layer ${layer}: read back`);
+    }
+    const otherRule: StabilityCheck[] = [];
+    await loadOrComputeStats(
+      model,
+      tokenizer,
+      base("loose", { untilStable: { tolerance: 0.5, lambda: 100, onCheck: (c) => otherRule.push(c) } }),
+    );
+    assert.ok(otherRule.length > 0, "statistics stopped under another λ were reused");
     const checks: StabilityCheck[] = [];
     const strict = await loadOrComputeStats(
       model,
@@ -177,6 +197,15 @@ describe("loadOrComputeStats with untilStable", () => {
       assert.equal(stable.get(layer)!.count, plain.get(layer)!.count);
       assert.ok(bitsEqual(stable.get(layer)!.sum, plain.get(layer)!.sum), `layer ${layer}: same sums`);
     }
+    // run again, every layer is read back at the samples reached, whatever its pass did
+    const again: StabilityCheck[] = [];
+    const rerun = await loadOrComputeStats(
+      model,
+      tokenizer,
+      base("passes", { untilStable: { tolerance: 0.5, onCheck: (c) => again.push(c) } }),
+    );
+    assert.equal(again.length, 0, "the rerun summed the corpus again");
+    for (const layer of layers) assert.ok(bitsEqual(rerun.get(layer)!.sum, stable.get(layer)!.sum));
     // one folder per layer fingerprint (each layer's keys depend on different weights)
     const files = readdirSync(join(temp.dir, "passes")).flatMap((d) =>
       readdirSync(join(temp.dir, "passes", d)),
