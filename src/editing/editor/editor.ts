@@ -297,6 +297,9 @@ export class Editor {
         model: this.model,
         hparams: this.hparams,
         covariance: (layer) => this.covariance(layer),
+        ...(this.options.covariance
+          ? {}
+          : { covarianceToOverwrite: (layer: number) => this.statistics!.covarianceToOverwrite(layer) }),
         ...(this.alphaEdit ? { projector: (layer: number) => this.alphaEdit!.projector(layer) } : {}),
         ...(keyGrams ? { cachedKeyGram: keyGrams } : {}),
         onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),

@@ -31,6 +31,11 @@ export interface StatisticsSource {
 
 export const DEFAULT_STATS_SAMPLES = 10000;
 
+/** Bytes of C0 an Editor keeps between solves: an eighth of the weights' memory, at least 64 MiB. */
+export function defaultCovarianceCacheBytes(model: CausalLM): number {
+  return Math.max(64 * 1024 ** 2, model.parameterBytes() / 8);
+}
+
 /**
  * Cached statistics of `layer` for the model whose layer fingerprint is `fingerprint`: the file
  * with the most samples. A file in that folder whose key names another model or layer is an error.
@@ -82,7 +87,7 @@ export class LayerStatistics {
     private readonly source: StatisticsSource,
     private readonly onNotice?: (message: string) => void,
     /** how many bytes of C0 to keep between solves (default: an eighth of the weights' memory, ≥ 64 MiB) */
-    private readonly cacheBytes = Math.max(64 * 1024 ** 2, model.parameterBytes() / 8),
+    private readonly cacheBytes = defaultCovarianceCacheBytes(model),
   ) {}
 
   /** Makes sure every layer in `layers` has statistics (cached, found or computed). */
@@ -154,6 +159,18 @@ export class LayerStatistics {
     }
     if (this.heldBytes() + c.byteLength <= this.cacheBytes) this.moments.set(layer, c);
     return c;
+  }
+
+  /**
+   * C0 of `layer` in a buffer the caller may overwrite: a copy of the kept one where C0 fits the
+   * cache (small models), else read from its file for the caller alone and not kept (real sizes:
+   * the caller's matrix is then the only d_ff² one held).
+   */
+  covarianceToOverwrite(layer: number): Float64Array {
+    const ref = this.of(layer);
+    if (this.moments.has(layer) || ref.dim * ref.dim * 8 <= this.cacheBytes)
+      return this.covariance(layer).slice();
+    return secondMoment(readStatsFile(ref.path, ref.key), { inPlace: true });
   }
 
   private heldBytes(): number {

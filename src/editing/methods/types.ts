@@ -44,6 +44,12 @@ export interface MethodContext {
   hparams: EditHparams;
   /** C0 = E[k kᵀ] of `layer` (d_ff², float64, symmetric) */
   covariance(layer: number): Float64Array;
+  /**
+   * C0 of `layer` in a new buffer the caller may overwrite (MEMIT's solve builds λ·C0 + K Kᵀ in it):
+   * where C0 is too large to keep between solves it is read for the caller alone, so no second
+   * d_ff² matrix is held; absent, the solve copies.
+   */
+  covarianceToOverwrite?(layer: number): Float64Array;
   /** AlphaEdit: null-space projector P of `layer` (d_ff², float64) */
   projector?(layer: number): Float64Array;
   /** AlphaEdit: Σ K Kᵀ of earlier batches at `layer` (d_ff², float64) */

@@ -104,6 +104,33 @@ describe("layer solves", () => {
     assert.ok(relativeResidual(lhs, rhs) <= 2e-3, `residual ${relativeResidual(lhs, rhs)}`);
   });
 
+  it("MEMIT given a C0 it may overwrite builds M in that buffer: the same ΔW bit for bit, a fresh C0 per ridge", () => {
+    const { keys, resid, cov } = data(1);
+    const kept = memitLayerDelta(keys, resid, n, cov, 3.5);
+    const handed: Float64Array[] = [];
+    const overwritten = memitLayerDelta(
+      keys,
+      resid,
+      n,
+      () => (handed.push(cov.slice()), handed.at(-1)!),
+      3.5,
+    );
+    assert.deepEqual(overwritten, kept);
+    assert.equal(handed.length, 1, "a well-posed M is built once");
+    assert.notDeepEqual(handed[0], cov, "M was built in the buffer handed over");
+    // rank-deficient: each ridge tried asks for C0 again (the failed factorisation overwrote M)
+    const rng = createRng(9);
+    const basis = rng.fillNormal(new Float32Array(8 * F));
+    const samples = mul(rng.fillNormal(new Float32Array(40 * 8)), basis, 40, 8, F);
+    const low = mul(transpose(samples, 40, F), samples, F, 40, F).map((x) => x / 40);
+    const lowKeys = Float32Array.from(mul(rng.fillNormal(new Float32Array(n * 8)), basis, n, 8, F));
+    let calls = 0;
+    const fromBuffer = memitLayerDelta(lowKeys, resid, n, () => (calls++, low.slice()), 2);
+    assert.deepEqual(fromBuffer, memitLayerDelta(lowKeys, resid, n, low, 2));
+    assert.ok(calls > 1, `C0 asked for ${calls} time(s)`);
+    assert.throws(() => memitLayerDelta(keys, resid, n, () => new Float64Array(10), 1), /d_ff² = 24²/);
+  });
+
   it("MEMIT rejects a covariance of the wrong size, naming the sizes", () => {
     const { keys, resid } = data(2);
     assert.throws(() => memitLayerDelta(keys, resid, n, new Float64Array(10), 1), /d_ff² = 24²/);

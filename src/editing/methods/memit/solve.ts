@@ -2,9 +2,11 @@
 // keys K (d_ff × n), residuals R (d_model × n) and C0 = E[k kᵀ],
 //   ΔW = R Kᵀ (λ C0 + K Kᵀ)⁻¹,   computed as   M = λ·C0 + K Kᵀ;  A = M⁻¹ K;  ΔW = R Aᵀ
 // in float64 with a Cholesky solve (solve, never invert), as the reference's torch.linalg.solve in
-// double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve. Memory: besides C0 the
-// solve holds one d_ff² matrix (M, factored in place) and builds ΔW a block of rows at a time, so a
-// 14,336-wide key (Llama3-8B) costs 1.6 GB on top of C0, not several copies.
+// double. PMET (Li et al., arXiv 2308.08742, Eq. 9) uses the same solve. Memory: the solve holds
+// one d_ff² matrix (M, factored in place) besides C0 and builds ΔW a block of rows at a time; given
+// a C0 it may overwrite (MethodContext.covarianceToOverwrite: at real sizes, read from its file for
+// this solve alone) M is built in C0's own buffer, so a 14,336-wide key (Llama3-8B) costs one 1.6 GB
+// matrix in all.
 import { solveSpd } from "../../../linalg/index.js";
 import {
   axpy,
@@ -24,22 +26,33 @@ export function memitLayerDelta(
   keys: Float32Array,
   resid: Float64Array,
   n: number,
-  covariance: Float64Array,
+  /** C0, or a function giving C0 in a new buffer the solve may overwrite (called again for each ridge tried) */
+  covariance: Float64Array | (() => Float64Array),
   lambda: number,
 ): Float32Array {
   const F = keys.length / n;
   const C = resid.length / n;
-  if (covariance.length !== F * F)
-    throw new Error(
-      `covariance has ${covariance.length} entries, expected d_ff² = ${F}² for keys of width ${F}`,
-    );
-  const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ: row i is key i
-  const C0 = wrap(covariance, [F, F]);
-  const M = zeros([F, F], "f64"); // λ·C0 + K Kᵀ, rebuilt in place for each ridge tried
-  const build = (): Tensor64 => {
-    M.data.fill(0);
-    return gram(Kt, { trans: true, out: axpy(lambda, C0, M), beta: 1 });
+  const checked = (c: Float64Array): Float64Array => {
+    if (c.length !== F * F)
+      throw new Error(`covariance has ${c.length} entries, expected d_ff² = ${F}² for keys of width ${F}`);
+    return c;
   };
+  const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ: row i is key i
+  let build: () => Tensor64; // λ·C0 + K Kᵀ, afresh for each ridge tried
+  if (typeof covariance === "function") {
+    build = () => {
+      const M = wrap(checked(covariance()), [F, F]);
+      for (let i = 0; i < M.data.length; i++) M.data[i] *= lambda; // as axpy into zeros: exactly λ·C0
+      return gram(Kt, { trans: true, out: M, beta: 1 });
+    };
+  } else {
+    const C0 = wrap(checked(covariance), [F, F]);
+    const M = zeros([F, F], "f64");
+    build = () => {
+      M.data.fill(0);
+      return gram(Kt, { trans: true, out: axpy(lambda, C0, M), beta: 1 });
+    };
+  }
   const A = solveNormalEquations(build, transpose2d(Kt)); // (F, n) = M⁻¹ K
   // ΔW (C, F) = R Aᵀ in float64, a block of rows at a time into the float32 result
   const R = transpose2d(wrap(resid, [n, C])); // (C, n)
@@ -61,7 +74,7 @@ export function memitLayerDelta(
  * reference's LU solve returns huge components along M's null space; here the smallest ridge
  * ε·tr(M)/d_ff·I (ε = 1e-12, 1e-10, … 1e-4) that makes M positive definite is added instead, which
  * gives the minimum-norm solution up to ε and leaves well-posed systems untouched. M is factored in
- * place (`build` writes it afresh for each try), so the solve holds one d_ff² matrix besides C0.
+ * place (`build` writes it afresh for each try).
  */
 function solveNormalEquations(build: () => Tensor64, B: Tensor64): Tensor64 {
   const first = build();
@@ -88,5 +101,7 @@ export function covarianceWeightedSolve(
 ): Float32Array {
   const { hparams } = context;
   const lambda = hparams.mom2_adjustment ? hparams.mom2_update_weight : 0;
-  return memitLayerDelta(keys, resid, n, context.covariance(layer), lambda);
+  const toOverwrite = context.covarianceToOverwrite;
+  const covariance = toOverwrite ? () => toOverwrite(layer) : context.covariance(layer);
+  return memitLayerDelta(keys, resid, n, covariance, lambda);
 }
