@@ -49,10 +49,12 @@ if (rows.length === 0) {
 }
 const dirs = rows.map((r) => join(protocolDir, r));
 await writeRunReport(dirs, join(protocolDir, "report.html"), join(protocolDir, "report.md"));
-// Folders relative to the checkout, so the committed report does not name this machine's paths.
+// Folders relative to the checkout, so the committed report does not name this machine's paths
+// (nor those of the checkouts the runs were made in: anything before models/ or results/facts-8l).
 for (const file of ["report.md", "report.html"]) {
   const path = join(protocolDir, file);
-  writeAtomic(path, readFileSync(path, "utf8").split(`${process.cwd()}/`).join(""));
+  const text = readFileSync(path, "utf8").split(`${process.cwd()}/`).join("");
+  writeAtomic(path, text.replace(/\/[^\s"'|`()<>]*?\/((?:models|results)\/facts-8l\/)/g, "$1"));
 }
 
 const runs = dirs.map(readRun);

@@ -16,6 +16,7 @@ interface Fake {
   format: "counterfact" | "zsre";
   metrics: Record<string, unknown>;
   batches?: number;
+  modelDir?: string;
 }
 
 function writeRun(dir: string, run: Fake): void {
@@ -26,7 +27,7 @@ function writeRun(dir: string, run: Fake): void {
     command: `locedit experiment --method ${run.method}${run.blue ? " --blue" : ""} --format ${run.format}`,
     created: "2025-01-01T00:00:00Z",
     settings: { format: run.format, edits: 20, batchSize: 10 },
-    model: { dir: "/models/tiny-facts", fingerprint: "c5c6e130f27c0123" },
+    model: { dir: run.modelDir ?? "/models/tiny-facts", fingerprint: "c5c6e130f27c0123" },
     method: run.method,
     blue: run.blue,
     variant: null,
@@ -130,6 +131,7 @@ describe("locedit report", () => {
     method: "memit",
     blue: false,
     format: "zsre",
+    modelDir: "/elsewhere/checkout/models/tiny-facts", // the same model, run from another checkout
     metrics: { efficacy: 60, generalization: 55, specificity: 20, n: 20, skipped: 0 },
   });
 

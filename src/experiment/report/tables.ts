@@ -12,7 +12,10 @@ const fixed = (value: unknown, digits = 1): string | null =>
 
 function rowKey(run: RunData): string {
   const c = run.config;
-  return JSON.stringify([methodLabel(c), c.model.dir, c.settings.edits, c.settings.batchSize]);
+  // the model by its folder's name and shape, not its path: runs of one model made in different
+  // checkouts (or moved) share a row
+  const model = [basename(c.model.dir), c.model.layers, c.model.hidden_size, c.model.intermediate_size];
+  return JSON.stringify([methodLabel(c), ...model, c.settings.edits, c.settings.batchSize]);
 }
 
 function shape(run: RunData): string {
