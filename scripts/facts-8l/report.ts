@@ -86,9 +86,21 @@ for (const format of ["counterfact", "zsre"] as const) {
       }),
     );
 }
-for (const [i, chart] of probeCharts(runs, names).entries()) {
-  const task = Object.keys(runs.find((r) => r.probes.length > 0)?.probes[0].probes ?? {})[i] ?? `probe-${i}`;
-  await svg(join(plots, `${protocol}-${task}.svg`), chart);
+// one chart per probe and format (CounterFact runs, then their ZsRE-form twins), so that no chart
+// has more series than the palette has colours
+for (const format of ["counterfact", "zsre"] as const) {
+  const pick = runs.flatMap((r, i) => (r.config.settings.format === format ? [i] : []));
+  if (pick.length === 0) continue;
+  const subset = pick.map((i) => runs[i]);
+  const suffix = format === "zsre" ? "-zsre" : "";
+  for (const [i, chart] of probeCharts(
+    subset,
+    pick.map((j) => names[j]),
+  ).entries()) {
+    const task =
+      Object.keys(subset.find((r) => r.probes.length > 0)?.probes[0].probes ?? {})[i] ?? `probe-${i}`;
+    await svg(join(plots, `${protocol}-${task}${suffix}.svg`), chart);
+  }
 }
 // ‖W − W₀‖ per updated layer against edits, on a log scale (it spans many orders of magnitude
 // here), for each method with and without BLUE side by side (one chart each).
