@@ -62,7 +62,7 @@ function singleFileCheckpoint(dir: string, file: SafetensorsFile): Checkpoint {
     readFloat32: (name, into) => file.readFloat32(name, into),
     readStored: (name, into) => file.readStored(name, into),
     readInt32: (name) => file.readInt32(name),
-    readBytes: (name) => file.readBytes(name),
+    readBytes: (name, into) => file.readBytes(name, into),
     close: () => file.close(),
   };
 }
@@ -103,7 +103,7 @@ function shardedCheckpoint(dir: string, indexPath: string): Checkpoint {
     readFloat32: (name, into) => shardOf(name).readFloat32(name, into),
     readStored: (name, into) => shardOf(name).readStored(name, into),
     readInt32: (name) => shardOf(name).readInt32(name),
-    readBytes: (name) => shardOf(name).readBytes(name),
+    readBytes: (name, into) => shardOf(name).readBytes(name, into),
     close: closeAll,
   };
 }

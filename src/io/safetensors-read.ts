@@ -36,8 +36,11 @@ export interface TensorSource {
   readStored(name: string, into?: Float32Array | Uint16Array): Float32Array | HalfBits;
   /** The tensor as int32 (I32, or I64 whose values fit). */
   readInt32(name: string): Int32Array;
-  /** The tensor's raw little-endian bytes, unconverted. */
-  readBytes(name: string): Uint8Array;
+  /**
+   * The tensor's raw little-endian bytes, unconverted; `into` (at least the tensor's byte length)
+   * receives them at its start instead of a new buffer, and the view of them is returned.
+   */
+  readBytes(name: string, into?: Uint8Array): Uint8Array;
   close(): void;
 }
 
@@ -149,9 +152,14 @@ function createFile(path: string, fd: number): SafetensorsFile {
         byteLength: entry.end - entry.begin,
       };
     },
-    readBytes(name) {
+    readBytes(name, into) {
       const entry = entryOf(name);
-      const bytes = new Uint8Array(entry.end - entry.begin);
+      const length = entry.end - entry.begin;
+      if (into && into.length < length)
+        throw new Error(
+          `${path}: tensor '${name}' has ${length} bytes, the target buffer only ${into.length}`,
+        );
+      const bytes = into ? into.subarray(0, length) : new Uint8Array(length);
       readInto(name, entry, bytes);
       return bytes;
     },

@@ -101,12 +101,15 @@ function withChecksum(
   return { ...metadata, [CHECKSUM_FIELD]: statsChecksum(metadata, sum, bytesOf(count)) };
 }
 
-/** Reads a statistics file; with `expected`, every key field must match. Errors name the file. */
-export function readStatsFile(path: string, expected?: StatsKey): LayerStats {
+/**
+ * Reads a statistics file; with `expected`, every key field must match; `into` (dim² values)
+ * receives the sum instead of a new buffer. Errors name the file.
+ */
+export function readStatsFile(path: string, expected?: StatsKey, into?: Float64Array): LayerStats {
   return withStatsFile(path, "final", (file) => {
     const key = keyFromMetadata(file.metadata, path);
     if (expected) requireSameKey(key, expected, path);
-    const { dim, count, sum } = readSumAndCount(file, path);
+    const { dim, count, sum } = readSumAndCount(file, path, into);
     if (key.dtype === "float64" && file.info("sum").dtype !== "F64")
       throw new Error(`${path}: dtype float64 statistics must store 'sum' as F64`);
     return { layer: key.layer, dim, count, sum, key };
@@ -225,9 +228,13 @@ export function readStatsRef(path: string, expected?: StatsKey): StatsRef {
 }
 
 /** Width, count and sum (float64), the checksum verified on the stored bytes and the sum checked plausible. */
-function readSumAndCount(file: SafetensorsFile, path: string) {
+function readSumAndCount(file: SafetensorsFile, path: string, into?: Float64Array) {
   const { dim, count, countBytes } = readShapeAndCount(file, path);
-  const sum = readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path));
+  if (into && into.length !== dim * dim)
+    throw new Error(
+      `${path}: the sum is ${dim}×${dim}, the buffer to read it into holds ${into.length} values`,
+    );
+  const sum = readSum(file, (sumBytes) => requireChecksum(file.metadata, sumBytes, countBytes, path), into);
   requirePlausibleSum(sum, dim, count, path);
   return { dim, count, sum };
 }
@@ -258,18 +265,23 @@ function readShapeAndCount(file: SafetensorsFile, path: string) {
 }
 
 /** The sum widened to float64; `verify` sees its stored bytes first (before the in-place widening). */
-function readSum(file: SafetensorsFile, verify: (storedBytes: Uint8Array) => void): Float64Array {
+/** The sum as float64, in `into` (of its size) when given, else in a new buffer. */
+function readSum(
+  file: SafetensorsFile,
+  verify: (storedBytes: Uint8Array) => void,
+  into?: Float64Array,
+): Float64Array {
   const info = file.info("sum");
+  const n = info.shape[0] * info.shape[1];
+  const sum = into ?? new Float64Array(n);
   if (info.dtype === "F64") {
-    const bytes = file.readBytes("sum");
+    const bytes = file.readBytes("sum", new Uint8Array(sum.buffer, sum.byteOffset, sum.byteLength));
     verify(bytes);
-    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
+    return sum;
   }
   // Widen in place: the float32 values are read into the upper half of the float64 buffer and
   // moved down one by one; value i lands on bytes [8i, 8i + 8), below every value not yet moved.
-  const n = info.shape[0] * info.shape[1];
-  const sum = new Float64Array(n);
-  const upper = new Float32Array(sum.buffer, 4 * n, n);
+  const upper = new Float32Array(sum.buffer, sum.byteOffset + 4 * n, n);
   file.readFloat32("sum", upper);
   verify(bytesOf(upper));
   for (let i = 0; i < n; i++) sum[i] = upper[i];

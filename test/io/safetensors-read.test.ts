@@ -62,6 +62,14 @@ test("reads F32, F16, BF16, F64, I32 and I64 tensors lazily, with metadata and i
   assert.deepEqual([...file.readInt32("f")], [5, -6]);
   assert.equal(file.readFloat32("scalar_empty").length, 0);
   assert.deepEqual([...file.readBytes("c")], [...bf16]);
+  const into = new Uint8Array(bf16.length + 2).fill(9);
+  const read = file.readBytes("c", into);
+  assert.equal(read.buffer, into.buffer);
+  assert.deepEqual([...into], [...bf16, 9, 9], "the bytes land at the start of `into`");
+  assert.match(
+    errorMessage(() => file.readBytes("c", new Uint8Array(1))),
+    /tensor 'c' has 4 bytes, the target buffer only 1/,
+  );
   assert.match(
     errorMessage(() => file.readFloat32("e")),
     /tensor 'e' has dtype I32; readFloat32 needs/,

@@ -58,6 +58,23 @@ describe("statistics files", () => {
     writeStatsFile(statsPath(temp.dir, key32), { ...stats, key: key32 });
     const back32 = readStatsFile(statsPath(temp.dir, key32), key32);
     assert.ok(bitsEqual(back32.sum, Float64Array.from(Float32Array.from(sum))));
+
+    // into a caller's buffer (a view inside a larger one: offsets matter for the in-place widening)
+    for (const [k, expected] of [
+      [key, sum],
+      [key32, Float64Array.from(Float32Array.from(sum))],
+    ] as const) {
+      const host = new Float64Array(11).fill(-1);
+      const into = host.subarray(1, 10);
+      const read = readStatsFile(statsPath(temp.dir, k), k, into);
+      assert.equal(read.sum, into);
+      assert.ok(bitsEqual(into, expected));
+      assert.deepEqual([host[0], host[10]], [-1, -1], "nothing written outside the buffer");
+    }
+    assert.throws(
+      () => readStatsFile(path, key, new Float64Array(4)),
+      /the sum is 3×3, the buffer to read it into holds 4 values/,
+    );
   });
 
   it("partial files keep the float64 sum, the count and the cursor", () => {

@@ -292,6 +292,9 @@ export class Editor {
     const scoresBefore = scoreRequests(this.model, this.tokenizer, requests);
     let scoreSeconds = (performance.now() - scoreStart) / 1000;
     const keyGrams = this.keyGramSource();
+    // the d_ff² matrix of the last layer's solve, handed to the next one (same d_ff) instead of
+    // leaving it for the collector: at Llama3-8B size each is 1.6 GB
+    let solveBuffer: Float64Array | undefined;
     const result = variantDeltas(this.method, this.variant)(
       {
         model: this.model,
@@ -299,7 +302,13 @@ export class Editor {
         covariance: (layer) => this.covariance(layer),
         ...(this.options.covariance
           ? {}
-          : { covarianceToOverwrite: (layer: number) => this.statistics!.covarianceToOverwrite(layer) }),
+          : {
+              covarianceToOverwrite: (layer: number, into?: Float64Array) => {
+                const d = this.statistics!.of(layer).dim;
+                const reuse = into ?? (solveBuffer?.length === d * d ? solveBuffer : undefined);
+                return (solveBuffer = this.statistics!.covarianceToOverwrite(layer, reuse));
+              },
+            }),
         ...(this.alphaEdit ? { projector: (layer: number) => this.alphaEdit!.projector(layer) } : {}),
         ...(keyGrams ? { cachedKeyGram: keyGrams } : {}),
         onProgress: (e) => progress?.({ ...e, stage: e.stage === "z" ? "z" : "layer" }),

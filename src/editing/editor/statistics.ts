@@ -169,13 +169,21 @@ export class LayerStatistics {
   /**
    * C0 of `layer` in a buffer the caller may overwrite: a copy of the kept one where C0 fits the
    * cache (small models), else read from its file for the caller alone and not kept (real sizes:
-   * the caller's matrix is then the only d_ff² one held).
+   * the caller's matrix is then the only d_ff² one held). `into` (d_ff² values: the caller's
+   * matrix from an earlier call) is written instead of a new buffer, so that a solve that needs
+   * C0 again (a ridge retry) does not leave a d_ff² matrix behind each time for the collector.
    */
-  covarianceToOverwrite(layer: number): Float64Array {
+  covarianceToOverwrite(layer: number, into?: Float64Array): Float64Array {
     const ref = this.of(layer);
-    if (this.moments.has(layer) || ref.dim * ref.dim * 8 <= this.cacheBytes)
-      return this.covariance(layer).slice();
-    return secondMoment(readStatsFile(ref.path, ref.key), { inPlace: true });
+    if (into && into.length !== ref.dim * ref.dim)
+      throw new Error(
+        `layer ${layer}: C0 is ${ref.dim}×${ref.dim}, the buffer given holds ${into.length} values`,
+      );
+    if (this.moments.has(layer) || ref.dim * ref.dim * 8 <= this.cacheBytes) {
+      const kept = this.covariance(layer);
+      return into ? (into.set(kept), into) : kept.slice();
+    }
+    return secondMoment(readStatsFile(ref.path, ref.key, into), { inPlace: true });
   }
 
   private heldBytes(): number {

@@ -47,9 +47,10 @@ export interface MethodContext {
   /**
    * C0 of `layer` in a new buffer the caller may overwrite (MEMIT's solve builds λ·C0 + K Kᵀ in it):
    * where C0 is too large to keep between solves it is read for the caller alone, so no second
-   * d_ff² matrix is held; absent, the solve copies.
+   * d_ff² matrix is held; absent, the solve copies. `into` (d_ff² values, from an earlier call)
+   * receives C0 instead of a new buffer.
    */
-  covarianceToOverwrite?(layer: number): Float64Array;
+  covarianceToOverwrite?(layer: number, into?: Float64Array): Float64Array;
   /** AlphaEdit: null-space projector P of `layer` (d_ff², float64) */
   projector?(layer: number): Float64Array;
   /** AlphaEdit: Σ K Kᵀ of earlier batches at `layer` (d_ff², float64) */

@@ -34,5 +34,16 @@ describe("LayerStatistics.covarianceToOverwrite", () => {
     first.fill(0);
     assert.deepEqual(second, reference);
     assert.deepEqual(unkept.covariance(1), reference, "read again from the file");
+
+    // `into`: C0 is written into the caller's buffer (kept: copied; unkept: read from the file)
+    for (const source of [kept, unkept]) {
+      const buffer = new Float64Array(reference.length).fill(7);
+      assert.equal(source.covarianceToOverwrite(1, buffer), buffer);
+      assert.deepEqual(buffer, reference);
+    }
+    assert.throws(
+      () => unkept.covarianceToOverwrite(1, new Float64Array(3)),
+      /layer 1: C0 is \d+×\d+, the buffer given holds 3 values/,
+    );
   });
 });

@@ -104,7 +104,7 @@ describe("layer solves", () => {
     assert.ok(relativeResidual(lhs, rhs) <= 2e-3, `residual ${relativeResidual(lhs, rhs)}`);
   });
 
-  it("MEMIT given a C0 it may overwrite builds M in that buffer: the same ΔW bit for bit, a fresh C0 per ridge", () => {
+  it("MEMIT given a C0 it may overwrite builds M in that buffer: the same ΔW bit for bit, C0 again in it per ridge", () => {
     const { keys, resid, cov } = data(1);
     const kept = memitLayerDelta(keys, resid, n, cov, 3.5);
     const handed: Float64Array[] = [];
@@ -124,10 +124,28 @@ describe("layer solves", () => {
     const samples = mul(rng.fillNormal(new Float32Array(40 * 8)), basis, 40, 8, F);
     const low = mul(transpose(samples, 40, F), samples, F, 40, F).map((x) => x / 40);
     const lowKeys = Float32Array.from(mul(rng.fillNormal(new Float32Array(n * 8)), basis, n, 8, F));
-    let calls = 0;
-    const fromBuffer = memitLayerDelta(lowKeys, resid, n, () => (calls++, low.slice()), 2);
+    const given: (Float64Array | undefined)[] = [];
+    const buffers = new Set<Float64Array>();
+    const fromBuffer = memitLayerDelta(
+      lowKeys,
+      resid,
+      n,
+      (into) => {
+        given.push(into);
+        const c = into ? (into.set(low), into) : low.slice();
+        buffers.add(c);
+        return c;
+      },
+      2,
+    );
     assert.deepEqual(fromBuffer, memitLayerDelta(lowKeys, resid, n, low, 2));
-    assert.ok(calls > 1, `C0 asked for ${calls} time(s)`);
+    assert.ok(given.length > 1, `C0 asked for ${given.length} time(s)`);
+    assert.equal(given[0], undefined, "the first call gets no buffer");
+    assert.ok(
+      given.slice(1).every((b) => b === given[1] && b !== undefined),
+      "each retry refills the first buffer",
+    );
+    assert.equal(buffers.size, 1, "one d_ff² matrix however many ridges are tried");
     assert.throws(() => memitLayerDelta(keys, resid, n, () => new Float64Array(10), 1), /d_ff² = 24²/);
   });
 

@@ -26,8 +26,11 @@ export function memitLayerDelta(
   keys: Float32Array,
   resid: Float64Array,
   n: number,
-  /** C0, or a function giving C0 in a new buffer the solve may overwrite (called again for each ridge tried) */
-  covariance: Float64Array | (() => Float64Array),
+  /**
+   * C0, or a function giving C0 in a buffer the solve may overwrite: a new one, or `into` when
+   * given (called again for each ridge tried, with the buffer of the first call)
+   */
+  covariance: Float64Array | ((into?: Float64Array) => Float64Array),
   lambda: number,
 ): Float32Array {
   const F = keys.length / n;
@@ -40,8 +43,10 @@ export function memitLayerDelta(
   const Kt = toFloat64(wrap(keys, [n, F])); // (n, F) = Kᵀ: row i is key i
   let build: () => Tensor64; // λ·C0 + K Kᵀ, afresh for each ridge tried
   if (typeof covariance === "function") {
+    let buffer: Float64Array | undefined; // one d_ff² matrix however many ridges are tried
     build = () => {
-      const M = wrap(checked(covariance()), [F, F]);
+      buffer = checked(covariance(buffer));
+      const M = wrap(buffer, [F, F]);
       for (let i = 0; i < M.data.length; i++) M.data[i] *= lambda; // as axpy into zeros: exactly λ·C0
       return gram(Kt, { trans: true, out: M, beta: 1 });
     };
@@ -102,6 +107,8 @@ export function covarianceWeightedSolve(
   const { hparams } = context;
   const lambda = hparams.mom2_adjustment ? hparams.mom2_update_weight : 0;
   const toOverwrite = context.covarianceToOverwrite;
-  const covariance = toOverwrite ? () => toOverwrite(layer) : context.covariance(layer);
+  const covariance = toOverwrite
+    ? (into?: Float64Array) => toOverwrite(layer, into)
+    : context.covariance(layer);
   return memitLayerDelta(keys, resid, n, covariance, lambda);
 }
