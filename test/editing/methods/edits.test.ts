@@ -62,9 +62,20 @@ for (const name of ["gpt2-tiny", "llama-tiny"] as const) {
       });
     }
 
-    it("BLUE over a longer window updates exactly its first and last layers", () => {
+    it("BLUE over a longer window updates exactly its first and last layers, reporting each update", () => {
       const hparams = testHparams({ layers: [0, 1, 2], blue: true, v_num_grad_steps: 3 });
-      const result = METHODS.memit(testContext(model, hparams, covariances), requests.slice(0, 3));
+      const stages: string[] = [];
+      const context = {
+        ...testContext(model, hparams, covariances),
+        onProgress: (e: { stage: string; layer?: number; step?: number; total?: number }) =>
+          void stages.push(e.stage === "z" ? `z ${e.layer}` : `${e.stage} ${e.layer} ${e.step}/${e.total}`),
+      };
+      const result = METHODS.memit(context, requests.slice(0, 3));
+      // the solve is reported as its own stage, not left under the last compute_z step
+      assert.deepEqual(
+        stages.filter((s, i) => s !== stages[i - 1]),
+        ["z 0", "layer 0 1/2", "z 2", "layer 2 2/2"],
+      );
       assert.deepEqual(
         result.updates.map((u) => u.layer),
         [0, 2],

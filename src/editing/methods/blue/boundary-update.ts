@@ -38,7 +38,7 @@ export function boundaryUpdate(
   const reader = new KeyReader(model, requests);
   const grams = withDeltasApplied(model, (apply) => {
     let lower: LowerResidual | null = null;
-    for (const layer of boundary) {
+    for (const [i, layer] of boundary.entries()) {
       const t = performance.now();
       const zr = computeZ(model, requests, {
         layer,
@@ -53,6 +53,7 @@ export function boundaryUpdate(
       timings.z += (performance.now() - t) / 1000;
       zLogs.push(zLogOf(layer, zr, family.residualSite));
       const z = zr.z.get(family.residualSite)!;
+      context.onProgress?.({ stage: "layer", layer, step: i + 1, total: boundary.length });
       const update = layerUpdate(
         family,
         context,
