@@ -264,8 +264,10 @@ function readShapeAndCount(file: SafetensorsFile, path: string) {
   return { dim, count: stored, countBytes };
 }
 
-/** The sum widened to float64; `verify` sees its stored bytes first (before the in-place widening). */
-/** The sum as float64, in `into` (of its size) when given, else in a new buffer. */
+/**
+ * The sum widened to float64, in `into` (of its size) when given, else in a new buffer; `verify`
+ * sees its stored bytes first (before the in-place widening).
+ */
 function readSum(
   file: SafetensorsFile,
   verify: (storedBytes: Uint8Array) => void,
